@@ -1,0 +1,26 @@
+# Two commands do all the set-up on a fresh machine with Python 3.11:
+#   make run    start the dashboard on the bundled sample workbook at http://localhost:8501
+#   make test   run the whole test suite
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+STAMP := $(VENV)/.installed-$(shell cksum requirements.lock | cut -d' ' -f1)
+
+.PHONY: run test lint sample bench
+
+$(STAMP): requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -r requirements.lock
+	rm -f $(VENV)/.installed-* && touch $@
+
+run: $(STAMP)
+	$(VENV)/bin/streamlit run app.py --server.port 8501 --server.headless true
+
+test: $(STAMP)
+	$(VENV)/bin/python -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+sample: $(STAMP)
+	$(VENV)/bin/python -m lib sample data/sample_son_giang.xlsx

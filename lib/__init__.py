@@ -1,0 +1,1 @@
+"""Campaign dashboard core for xã Sơn Giang: sources → normalize → validate → metrics → charts/report."""

@@ -1,0 +1,40 @@
+"""Numbers and dates the Vietnamese way: 1.234 · 70,5 % · 23/04/2026."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+
+def fmt_int(value: float | int | None) -> str:
+    """1234 → '1.234'; None/NaN → '–'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{round(value):,}".replace(",", ".")
+
+
+def fmt_pct(rate: float | None, digits: int = 1) -> str:
+    """0.705 → '70,5 %'; None/NaN → '–'."""
+    if rate is None or (isinstance(rate, float) and math.isnan(rate)):
+        return "–"
+    return f"{rate * 100:,.{digits}f}".replace(",", "_").replace(".", ",").replace("_", ".") + " %"
+
+
+def fmt_pp(points: float | None, digits: int = 1) -> str:
+    """A change in percentage points with its sign: 0.031 → '+3,1 điểm %'."""
+    if points is None or (isinstance(points, float) and math.isnan(points)):
+        return "–"
+    text = f"{abs(points) * 100:.{digits}f}".replace(".", ",")
+    return f"{'+' if points >= 0 else '−'}{text} điểm %"
+
+
+def fmt_signed(value: float | int | None) -> str:
+    """12 → '+12'; -3 → '−3'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return ("+" if value >= 0 else "−") + fmt_int(abs(value))
+
+
+def fmt_date(day: dt.date | None) -> str:
+    """date → 'dd/mm/yyyy'."""
+    return day.strftime("%d/%m/%Y") if day else "–"

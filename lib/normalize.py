@@ -1,0 +1,264 @@
+"""Vietnamese text keys, numbers and dates as village heads really type them.
+
+Every parser returns a small result instead of raising, so validation can turn a bad
+cell into one issue record (code + Vietnamese message) and carry on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+SHEETS_EPOCH = dt.date(1899, 12, 30)  # day 0 of Google Sheets / Excel serial dates
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a\u202b\u202c\u202d\u202e"))
+_SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_TONES = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
+# Old-style placement puts the tone on the second vowel of a final oa/oe/uy ("hoà", "thuỷ");
+# the key moves it to the first ("hòa", "thủy"). "qu" + y keeps it on y ("quý").
+_OLD_TONE = re.compile(rf"(?<!q)(o)([ae])([{_TONES}])(?![\w\u0300-\u036f])|(?<!q)(u)(y)([{_TONES}])(?![\w\u0300-\u036f])")
+_LEADING_ZEROS = re.compile(r"(?<!\d)0+(?=\d)")
+# Characters that real Vietnamese never uses but VNI / TCVN3 text shown as Unicode is full of.
+_LEGACY_CHARS = frozenset("äåæçëîïðñöøûüþÿÄÅÆÇËÎÏÐÑÖØÛÜÞ¨©ª«¬®¯±²³´µ¶·¸¹º»¼½¾§¡¢¤¥¦")
+
+
+def clean_text(value: object) -> str:
+    """Return cell text as NFC with invisible characters dropped and whitespace collapsed."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFC", str(value)).translate(_ZERO_WIDTH)
+    return _SPACES.sub(" ", text).strip()
+
+
+def _move_old_tones(nfd: str) -> str:
+    def swap(m: re.Match[str]) -> str:
+        if m.group(1):
+            return m.group(1) + m.group(3) + m.group(2)
+        return m.group(4) + m.group(6) + m.group(5)
+
+    return _OLD_TONE.sub(swap, nfd)
+
+
+@lru_cache(maxsize=65536)
+def name_key(value: object) -> str:
+    """Canonical key of a village or unit name: case, Unicode form, tone placement, spaces, 01=1."""
+    text = clean_text(value).casefold()
+    text = unicodedata.normalize("NFC", _move_old_tones(unicodedata.normalize("NFD", text)))
+    return _LEADING_ZEROS.sub("", text)
+
+
+@lru_cache(maxsize=65536)
+def ascii_key(value: object) -> str:
+    """Key with every diacritic dropped (đ→d): for 'did you mean' suggestions and headers."""
+    nfd = unicodedata.normalize("NFD", name_key(value))
+    bare = "".join(c for c in nfd if not unicodedata.combining(c))
+    return bare.replace("đ", "d")
+
+
+def header_key(value: object) -> str:
+    """Key of a column header or tab title: no diacritics, case, trailing '(unit)', ':' or '*'."""
+    text = clean_text(value)
+    text = re.sub(r"\s*[\(\[][^\)\]]*[\)\]]\s*$", "", text)
+    text = text.rstrip(":*. ").strip()
+    return ascii_key(text)
+
+
+_VNI_PAIRS = re.compile(r"[aeoAEO][âÂêÊ]")
+
+
+def looks_legacy_encoded(text: str) -> bool:
+    """True for text typed in VNI/TCVN3 and read as Unicode ("Xin chaøo", "Thoân", "Th«n")."""
+    return any(c in _LEGACY_CHARS for c in text) or bool(_VNI_PAIRS.search(text))
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """A parsed cell: value on success, else an issue code and a Vietnamese reason."""
+
+    value: object = None
+    code: str | None = None
+    reason: str = ""
+
+    @property
+    def blank(self) -> bool:
+        return self.value is None and self.code is None
+
+
+BLANK = Parsed()
+_THOUSANDS = re.compile(r"^[+]?\d{1,3}(?:\.\d{3})+$")
+_PLAIN = re.compile(r"^[+-]?\d+$")
+_DECIMAL = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
+_UNIT_WORDS = frozenset(
+    header_key(w)
+    for w in (
+        "hộ",
+        "hộ dân",
+        "hộ gia đình",
+        "người",
+        "người dân",
+        "cán bộ",
+        "cb",
+        "cbccvc",
+        "ccvc",
+        "đồng chí",
+        "đ/c",
+        "tài khoản",
+        "tk",
+        "phản ánh",
+        "pa",
+        "lượt",
+        "máy",
+        "điện thoại",
+    )
+)
+_UNIT_SUFFIX = re.compile(r"^([+-]?[\d.,\s]*\d)\s*([^\d\s%.,+-][^\d%]*)?$")
+
+
+def parse_count(value: object) -> Parsed:
+    """Parse a whole number ≥ 0 as typed in Vietnam: 1.234 = 1234, '45 hộ' = 45, blank ≠ 0."""
+    if value is None or isinstance(value, bool):
+        return BLANK if value is None else Parsed(code="not_a_number", reason="ô chứa giá trị đúng/sai, không phải số")
+    if isinstance(value, (int, float)):
+        return _check_count(float(value))
+    text = clean_text(value)
+    if not text:
+        return BLANK
+    if "%" in text:
+        return Parsed(code="not_a_number", reason="đây là tỷ lệ phần trăm; ô này cần số lượng (số hộ/số người), không phải %")
+    m = _UNIT_SUFFIX.match(text)
+    if not m:
+        return Parsed(code="not_a_number", reason="không đọc được số")
+    digits = m.group(1).replace(" ", "")
+    if m.group(2) and header_key(m.group(2)) not in _UNIT_WORDS:
+        return Parsed(code="not_a_number", reason=f"có chữ '{m.group(2).strip()}' sau số; chỉ ghi số, ví dụ 45")
+    if _THOUSANDS.match(digits):
+        return _check_count(float(digits.replace(".", "")))
+    if _PLAIN.match(digits):
+        return _check_count(float(digits))
+    if _DECIMAL.match(digits):
+        return _check_count(float(digits.replace(",", ".")), typed=text)
+    return Parsed(code="not_a_number", reason="không đọc được số")
+
+
+def _check_count(number: float, typed: str | None = None) -> Parsed:
+    if math.isnan(number) or math.isinf(number):
+        return Parsed(code="not_a_number", reason="không đọc được số")
+    if number < 0:
+        return Parsed(code="negative", reason="số lượng không thể âm")
+    if number != int(number):
+        hint = " (ở Việt Nam dấu phẩy là phần thập phân: 12,5 là mười hai phẩy năm)" if typed and "," in typed else ""
+        return Parsed(code="not_whole", reason=f"số lượng phải là số nguyên{hint}")
+    if number > 100_000_000:
+        return Parsed(code="not_a_number", reason="số quá lớn, có thể đã nhập nhầm")
+    return Parsed(value=int(number))
+
+
+_DATE_TEXT = re.compile(r"^(?:ngày\s*)?(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{2}|\d{4}))?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+
+
+def parse_date(value: object, today: dt.date) -> Parsed:
+    """Parse a report date: date cells, Sheets serial numbers, dd/mm/yyyy, d/m, dd-mm-yyyy, dd.mm.yyyy."""
+    if value is None:
+        return BLANK
+    if isinstance(value, dt.datetime):
+        return Parsed(value=value.date())
+    if isinstance(value, dt.date):
+        return Parsed(value=value)
+    if isinstance(value, bool):
+        return Parsed(code="bad_date", reason="không phải ngày")
+    if isinstance(value, (int, float)):
+        if math.isnan(value) or not 20000 <= value <= 80000:
+            return Parsed(code="bad_date", reason="không phải ngày hợp lệ")
+        return Parsed(value=SHEETS_EPOCH + dt.timedelta(days=int(value)))
+    text = clean_text(value).casefold()
+    if not text:
+        return BLANK
+    if m := _ISO_DATE.match(text):
+        return _make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)), text)
+    m = _DATE_TEXT.match(text)
+    if not m:
+        return Parsed(code="bad_date", reason="không đọc được ngày; hãy nhập theo dạng ngày/tháng/năm, ví dụ 23/04/2026")
+    day, month = int(m.group(1)), int(m.group(2))
+    if m.group(3) is None:
+        year = today.year
+    else:
+        year = int(m.group(3))
+        year += 2000 if year < 100 else 0
+    if month > 12 and day <= 12:
+        return Parsed(
+            code="bad_date",
+            reason=f"tháng {month} không tồn tại — có lẽ ngày được nhập theo kiểu Mỹ (tháng/ngày); "
+            f"hãy nhập ngày/tháng/năm, ví dụ {month:02d}/{day:02d}/{year}",
+        )
+    return _make_date(year, month, day, text)
+
+
+def _make_date(year: int, month: int, day: int, text: str) -> Parsed:
+    try:
+        return Parsed(value=dt.date(year, month, day))
+    except ValueError:
+        return Parsed(code="bad_date", reason=f"ngày '{text}' không tồn tại trong lịch")
+
+
+def parse_percent(value: object) -> Parsed:
+    """Parse a target such as 70, '70 %', '70,5%' or a percent-formatted 0.7 into a fraction."""
+    if value is None or isinstance(value, bool):
+        return BLANK if value is None else Parsed(code="bad_setting", reason="không phải tỷ lệ")
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        text = clean_text(value).replace("%", "").replace(" ", "")
+        if not text:
+            return BLANK
+        if not _DECIMAL.match(text):
+            return Parsed(code="bad_setting", reason="không đọc được tỷ lệ; ví dụ 70 hoặc 70,5")
+        number = float(text.replace(",", "."))
+    if number <= 1:
+        number *= 100
+    if not 0 < number <= 100:
+        return Parsed(code="bad_setting", reason="tỷ lệ phải lớn hơn 0 và không quá 100 %")
+    return Parsed(value=round(number / 100, 6))
+
+
+WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
+_WEEKDAY_WORDS = {
+    **{header_key(name): i for i, name in enumerate(WEEKDAYS_VI)},
+    **{f"thu {n}": n - 2 for n in range(2, 8)},
+    **{f"t{n}": n - 2 for n in range(2, 8)},
+    "chu nhat": 6,
+    "cn": 6,
+    **{name: i for i, name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))},
+}
+
+
+def parse_weekday(value: object) -> Parsed:
+    """Parse 'Thứ Năm', 'thứ 5', 'T5' or 'Thursday' into Python's weekday number (Thursday = 3)."""
+    key = header_key(value)
+    if not key:
+        return BLANK
+    if key in _WEEKDAY_WORDS:
+        return Parsed(value=_WEEKDAY_WORDS[key])
+    return Parsed(code="bad_setting", reason="không hiểu ngày trong tuần; ví dụ: Thứ Năm")
+
+
+def report_week(day: dt.date, weekday: int) -> dt.date:
+    """The report day (e.g. Thursday) nearest to a date: the week a report belongs to."""
+    delta = (weekday - day.weekday()) % 7
+    if delta > 3:
+        delta -= 7
+    return day + dt.timedelta(days=delta)
+
+
+def column_letter(index: int) -> str:
+    """0-based column index to A1 letters (0 → A, 27 → AB)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters

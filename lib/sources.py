@@ -1,0 +1,80 @@
+"""Where the workbook's bytes come from: local .xlsx files and uploads, as raw cell tables.
+
+This is the only module that touches files or the network. Everything it returns is plain
+data (`RawWorkbook`), the same shape whatever the source, for `validate` to check.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+Cell = object  # str | int | float | bool | date | datetime | None
+Rows = list[list[Cell]]
+
+
+class SourceError(Exception):
+    """The source cannot be read at all; `str(error)` is a Vietnamese message for the user."""
+
+
+@dataclass
+class RawWorkbook:
+    """Every tab of a workbook as rows of cell values, plus where and when it was read."""
+
+    tabs: dict[str, Rows]
+    source: str  # a path, a file name or a sheet URL: what the user would recognise
+    kind: str = "xlsx"  # xlsx | sample | upload | google | link
+    fetched_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    sheet_url: str | None = None  # set for Google Sheets, so issues can link to a cell
+    gids: dict[str, int] = field(default_factory=dict)  # tab title -> Google sheet id
+
+    def cell_link(self, tab: str, cell: str) -> str | None:
+        """A link that opens the Google Sheet at this cell, when the source is a Google Sheet."""
+        if not self.sheet_url or tab not in self.gids or not cell:
+            return None
+        return f"{self.sheet_url}/edit#gid={self.gids[tab]}&range={cell}"
+
+
+def read_xlsx(data: str | Path | bytes, source: str | None = None, kind: str = "xlsx") -> RawWorkbook:
+    """Read every tab of an .xlsx file (path or bytes) with calamine, keeping A1 coordinates."""
+    import python_calamine
+
+    label = source or (str(data) if not isinstance(data, bytes) else "tệp tải lên")
+    try:
+        if isinstance(data, bytes):
+            book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        else:
+            book = python_calamine.CalamineWorkbook.from_path(str(data))
+    except FileNotFoundError:
+        raise SourceError(f"Không tìm thấy tệp '{label}'.") from None
+    except Exception as exc:  # calamine raises several unrelated types for broken files
+        raise SourceError(
+            f"Không đọc được '{label}' như một tệp Excel (.xlsx): {type(exc).__name__}. "
+            "Hãy mở tệp bằng Excel hoặc Google Sheets và lưu lại dưới dạng .xlsx."
+        ) from None
+    tabs: dict[str, Rows] = {}
+    for name in book.sheet_names:
+        try:
+            sheet = book.get_sheet_by_name(name)
+            rows = [[None if v == "" else v for v in row] for row in sheet.to_python(skip_empty_area=False)]
+            _fill_merged(rows, sheet.merged_cell_ranges or [])
+        except Exception as exc:
+            raise SourceError(f"Không đọc được tab '{name}' trong '{label}': {type(exc).__name__}.") from None
+        tabs[name] = rows
+    return RawWorkbook(tabs=tabs, source=label, kind=kind)
+
+
+def _fill_merged(rows: Rows, ranges: list[tuple[tuple[int, int], tuple[int, int]]]) -> None:
+    """Copy a merged range's value into every cell it covers: what the person sees on screen."""
+    for (r0, c0), (r1, c1) in ranges:
+        if r0 >= len(rows) or c0 >= len(rows[r0]):
+            continue
+        value = rows[r0][c0]
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            if len(row) <= c1:
+                row.extend([None] * (c1 + 1 - len(row)))
+            for c in range(c0, c1 + 1):
+                row[c] = value

@@ -1,0 +1,60 @@
+"""Shared test helpers: tiny inline workbooks, built as plain rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from lib.sources import RawWorkbook
+from lib.validate import Dataset, validate
+
+TODAY = dt.date(2026, 11, 29)
+D1, D2, D3 = dt.date(2026, 4, 16), dt.date(2026, 4, 23), dt.date(2026, 4, 30)  # three Thursdays
+
+VILLAGES = [
+    ["Tên thôn", "Xã cũ", "Tổng số hộ", "Số hộ có điện thoại thông minh"],
+    ["Thôn Trung Hòa", "Sơn Giang", 200, 100],
+    ["Thôn 1", "Sơn Lâm", 150, 120],
+    ["Thôn Yên Thọ", "Quang Diệm", 100, 80],
+]
+REPORTS = [
+    ["Ngày báo cáo", "Tên thôn", "Số hộ đã cài đặt"],
+    [D1, "Thôn Trung Hòa", 30],
+    [D1, "Thôn 1", 40],
+    [D2, "Thôn Trung Hòa", 75],
+    [D2, "Thôn 1", 90],
+]
+UNITS = [["Tên đơn vị", "Nhóm", "Tổng số cán bộ"], ["UBND xã", "Khối Đảng – chính quyền", 30], ["Trạm Y tế xã", "Y tế", 10]]
+UNIT_REPORTS = [["Ngày báo cáo", "Tên đơn vị", "Số cán bộ đã cài đặt"], [D1, "UBND xã", 25], [D1, "Trạm Y tế xã", 10], [D2, "UBND xã", 30]]
+
+
+def book(**tabs: list[list[object]] | None) -> RawWorkbook:
+    """A small valid workbook; pass a tab by its title to replace it, or None to drop it."""
+    base: dict[str, list[list[object]] | None] = {
+        "Thôn": VILLAGES,
+        "Báo cáo thôn": REPORTS,
+        "Đơn vị": UNITS,
+        "Báo cáo đơn vị": UNIT_REPORTS,
+    }
+    renames = {"Bao_cao_thon": "Báo cáo thôn", "Don_vi": "Đơn vị", "Bao_cao_don_vi": "Báo cáo đơn vị", "Thon": "Thôn"}
+    for key, rows in tabs.items():
+        base[renames.get(key, key)] = rows
+    return RawWorkbook(tabs={k: [list(r) for r in v] for k, v in base.items() if v is not None}, source="test.xlsx")
+
+
+def check(**tabs: list[list[object]] | None) -> Dataset:
+    """Validate a small inline workbook as of TODAY."""
+    return validate(book(**tabs), TODAY)
+
+
+def codes(ds: Dataset) -> list[tuple[str, str, str]]:
+    """(code, cell, severity) of every issue, in order."""
+    return [(r.code, r.cell, r.severity) for r in ds.issues.itertuples()]
+
+
+@pytest.fixture
+def sample_path():
+    from lib.config import SAMPLE_PATH
+
+    return SAMPLE_PATH
