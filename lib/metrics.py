@@ -1,0 +1,286 @@
+"""Clean tables -> coverage per village / unit / week / phase, completeness and pace.
+
+A village's figure for a week is its latest accepted report on or before that week (carried
+forward and marked so); a village that never reported counts 0 and keeps its denominator.
+Commune figures are sums of village figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from lib.config import Phase
+from lib.validate import Dataset
+
+_EPS = 1e-9
+
+
+def weeks(ds: Dataset) -> list[dt.date]:
+    """Every report week from the first report to the latest one, village and unit tabs together."""
+    found = pd.concat([ds.village_reports["week"], ds.unit_reports["week"]]).dropna()
+    if found.empty:
+        return []
+    first, last = min(found), max(found)
+    return [first + dt.timedelta(days=7 * i) for i in range((last - first).days // 7 + 1)]
+
+
+def as_of(ds: Dataset) -> dt.date | None:
+    """The latest week with an accepted village report: the date the headline figures describe."""
+    return max(ds.village_reports["week"]) if len(ds.village_reports) else None
+
+
+def needed_for(target: float, denominator: int) -> int:
+    """How many must be installed to reach the target rate (0,7 × 143 → 101)."""
+    return math.ceil(target * denominator - _EPS)
+
+
+def _weekly(
+    entities: pd.DataFrame, reports: pd.DataFrame, grid: list[dt.date], denominator: str, target: float, entity: str
+) -> pd.DataFrame:
+    cols = [
+        "key",
+        "name",
+        "week",
+        denominator,
+        "installed",
+        "reported",
+        "carried",
+        "ever_reported",
+        "last_report",
+        "rate",
+        "meets_target",
+        "needed",
+        "change",
+        "change_pp",
+    ]
+    if entities.empty or not grid:
+        return pd.DataFrame(columns=cols)
+    index = pd.MultiIndex.from_product([entities["key"], grid], names=["key", "week"])
+    figures = ["installed", "accounts", "reports_sent"] if "accounts" in reports else ["installed"]
+    found = reports.set_index(["key", "week"])[figures + ["date"]]
+    frame = found.reindex(index).reset_index()
+    frame["reported"] = frame["installed"].notna()
+    filled = frame.groupby("key", sort=False)[figures + ["date"]].ffill()
+    frame["ever_reported"] = filled["installed"].notna()
+    frame["carried"] = frame["ever_reported"] & ~frame["reported"]
+    frame["installed"] = filled["installed"].fillna(0).astype("int64")
+    for f in figures[1:]:
+        frame[f] = filled[f].astype("Int64")
+    frame["last_report"] = filled["date"]
+    keep = ["key", "name", denominator] + (["households"] if denominator == "smartphone_households" else [])
+    frame = frame.merge(entities[keep], on="key", how="left", sort=False)
+    denom = frame[denominator].astype("float64")
+    frame["rate"] = np.where(denom > 0, frame["installed"] / denom.where(denom > 0, 1), np.nan)
+    goal = np.ceil(target * denom - _EPS)
+    frame["needed"] = np.maximum(goal - frame["installed"], 0).astype("int64")
+    frame["meets_target"] = frame["needed"] == 0
+    previous = frame.groupby("key", sort=False)["installed"].shift(1).fillna(0)
+    frame["change"] = (frame["installed"] - previous).astype("int64")
+    frame["change_pp"] = frame["rate"] - frame.groupby("key", sort=False)["rate"].shift(1).fillna(0)
+    if denominator == "smartphone_households":
+        frame["rate_all"] = np.where(
+            frame["households"] > 0, frame["installed"] / frame["households"].where(frame["households"] > 0, 1), np.nan
+        )
+    return frame
+
+
+def village_weekly(ds: Dataset) -> pd.DataFrame:
+    """One row per village × week: installed (carried forward), rates, target met, households still needed."""
+    return _weekly(ds.villages, ds.village_reports, weeks(ds), "smartphone_households", ds.campaign.household_target, "village")
+
+
+def unit_weekly(ds: Dataset) -> pd.DataFrame:
+    """One row per unit × week: officials installed (carried forward) against the unit's staff."""
+    units = ds.units.rename(columns={"staff": "staff"})
+    frame = _weekly(units, ds.unit_reports, weeks(ds), "staff", ds.campaign.official_target, "unit")
+    if not frame.empty:
+        frame = frame.merge(ds.units[["key", "group"]], on="key", how="left")
+    return frame
+
+
+def commune_weekly(vw: pd.DataFrame, target: float) -> pd.DataFrame:
+    """One row per week: commune totals, rate vs smartphone and all households, completeness."""
+    cols = [
+        "week",
+        "households",
+        "smartphone_households",
+        "installed",
+        "villages",
+        "reported",
+        "meeting_target",
+        "rate",
+        "rate_all",
+        "completeness",
+        "change",
+        "change_pp",
+    ]
+    if vw.empty:
+        return pd.DataFrame(columns=cols)
+    g = vw.groupby("week", sort=True)
+    frame = pd.DataFrame(
+        {
+            "households": g["households"].sum(),
+            "smartphone_households": g["smartphone_households"].sum(),
+            "installed": g["installed"].sum(),
+            "villages": g["key"].count(),
+            "reported": g["reported"].sum(),
+            "meeting_target": g["meets_target"].sum(),
+        }
+    ).reset_index()
+    frame["rate"] = frame["installed"] / frame["smartphone_households"].where(frame["smartphone_households"] > 0)
+    frame["rate_all"] = frame["installed"] / frame["households"].where(frame["households"] > 0)
+    frame["completeness"] = frame["reported"] / frame["villages"]
+    frame["change"] = frame["installed"].diff().fillna(frame["installed"]).astype("int64")
+    frame["change_pp"] = frame["rate"].diff().fillna(frame["rate"])
+    frame["target"] = target
+    return frame
+
+
+def officials_weekly(uw: pd.DataFrame) -> pd.DataFrame:
+    """One row per week: officials installed across all units, completeness of unit reports."""
+    if uw.empty:
+        return pd.DataFrame(columns=["week", "staff", "installed", "units", "reported", "meeting_target", "rate"])
+    g = uw.groupby("week", sort=True)
+    frame = pd.DataFrame(
+        {
+            "staff": g["staff"].sum(),
+            "installed": g["installed"].sum(),
+            "units": g["key"].count(),
+            "reported": g["reported"].sum(),
+            "meeting_target": g["meets_target"].sum(),
+        }
+    ).reset_index()
+    frame["rate"] = frame["installed"] / frame["staff"].where(frame["staff"] > 0)
+    return frame
+
+
+def at_week(weekly: pd.DataFrame, week: dt.date | None) -> pd.DataFrame:
+    """The rows of a per-entity weekly table for one week (empty when there is no such week)."""
+    if week is None or weekly.empty:
+        return weekly.iloc[0:0]
+    return weekly[weekly["week"] == week].reset_index(drop=True)
+
+
+def latest(weekly: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a per-entity weekly table for its last week."""
+    return at_week(weekly, max(weekly["week"]) if not weekly.empty else None)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The headline figures at the as-of week (the JSON contract's `summary`)."""
+
+    as_of: dt.date | None
+    villages: int
+    villages_reported_latest: int
+    households: int
+    smartphone_households: int
+    installed_households: int
+    household_rate: float | None
+    villages_meeting_target: int
+    officials: int
+    officials_installed: int
+    official_rate: float | None
+    units: int = 0
+    units_meeting_target: int = 0
+    units_as_of: dt.date | None = None
+
+
+def summary(ds: Dataset, vw: pd.DataFrame | None = None, uw: pd.DataFrame | None = None) -> Summary:
+    """Headline figures: villages at the as-of week, units at their latest week."""
+    vw = village_weekly(ds) if vw is None else vw
+    uw = unit_weekly(ds) if uw is None else uw
+    week = as_of(ds)
+    now = at_week(vw, week)
+    unit_week = max(ds.unit_reports["week"]) if len(ds.unit_reports) else None
+    units_now = at_week(uw, unit_week)
+    smart = int(ds.villages["smartphone_households"].sum())
+    installed = int(now["installed"].sum()) if len(now) else 0
+    staff = int(ds.units["staff"].sum())
+    officials_installed = int(units_now["installed"].sum()) if len(units_now) else 0
+    return Summary(
+        as_of=week,
+        villages=len(ds.villages),
+        villages_reported_latest=int(now["reported"].sum()) if len(now) else 0,
+        households=int(ds.villages["households"].sum()),
+        smartphone_households=smart,
+        installed_households=installed,
+        household_rate=installed / smart if smart else None,
+        villages_meeting_target=int(now["meets_target"].sum()) if len(now) else 0,
+        officials=staff,
+        officials_installed=officials_installed,
+        official_rate=officials_installed / staff if staff else None,
+        units=len(ds.units),
+        units_meeting_target=int(units_now["meets_target"].sum()) if len(units_now) else 0,
+        units_as_of=unit_week,
+    )
+
+
+def village_table(ds: Dataset, vw: pd.DataFrame, week: dt.date | None) -> pd.DataFrame:
+    """Every village at one week (never-reported villages included with 0), worst rate first."""
+    now = at_week(vw, week)
+    if now.empty:
+        frame = ds.villages[["key", "name", "households", "smartphone_households"]].copy()
+        frame["installed"] = 0
+        frame["rate"] = np.where(frame["smartphone_households"] > 0, 0.0, np.nan)
+        frame["needed"] = [needed_for(ds.campaign.household_target, n) for n in frame["smartphone_households"]]
+        frame["meets_target"] = frame["needed"] == 0
+        frame["reported"] = frame["carried"] = frame["ever_reported"] = False
+        frame["last_report"] = None
+        frame["change"] = 0
+        return frame
+    return now.sort_values(["rate", "name"], na_position="last", kind="stable").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class PhaseResult:
+    """A phase's outcome: the value at its end and what it gained within it."""
+
+    phase: Phase
+    end_week: dt.date | None
+    installed_end: int
+    gain: int
+    rate_end: float | None
+    met: bool
+    officials_end: int
+    officials_gain: int
+    official_rate_end: float | None
+
+
+def phase_results(ds: Dataset, cw: pd.DataFrame, ow: pd.DataFrame) -> list[PhaseResult]:
+    """For each phase: households and officials at the last report week by its end, and the gain within it."""
+    results = []
+    for phase in ds.campaign.phases:
+
+        def value(frame: pd.DataFrame, column: str, before: dt.date, strict: bool) -> tuple[dt.date | None, float]:
+            rows = frame[frame["week"] < before] if strict else frame[frame["week"] <= before]
+            if rows.empty:
+                return None, 0
+            last = rows.iloc[-1]
+            return last["week"], last[column]
+
+        end_week, end = value(cw, "installed", phase.end, False)
+        _, start = value(cw, "installed", phase.start, True)
+        _, rate = value(cw, "rate", phase.end, False)
+        _, o_end = value(ow, "installed", phase.end, False)
+        _, o_start = value(ow, "installed", phase.start, True)
+        _, o_rate = value(ow, "rate", phase.end, False)
+        results.append(
+            PhaseResult(
+                phase=phase,
+                end_week=end_week,
+                installed_end=int(end),
+                gain=int(end - start),
+                rate_end=float(rate) if end_week else None,
+                met=bool(end_week and rate + _EPS >= ds.campaign.household_target),
+                officials_end=int(o_end),
+                officials_gain=int(o_end - o_start),
+                official_rate_end=float(o_rate) if len(ow) and o_rate else None,
+            )
+        )
+    return results

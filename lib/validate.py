@@ -1,0 +1,720 @@
+"""Raw tables -> clean tables + one issue record per problem, never an exception for bad data.
+
+The rules come from `schema` (columns, kinds, aliases); cross-row rules (rosters, duplicates,
+cumulative figures) are the functions below. Every read row ends up accepted or rejected, and
+every rejected row has at least one `error` issue naming its cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+
+import pandas as pd
+
+from lib import schema
+from lib.config import Campaign, Phase
+from lib.fmt import fmt_int
+from lib.normalize import (
+    WEEKDAYS_VI,
+    Parsed,
+    ascii_key,
+    clean_text,
+    column_letter,
+    header_key,
+    looks_legacy_encoded,
+    name_key,
+    parse_count,
+    parse_date,
+    parse_percent,
+    parse_weekday,
+    report_week,
+)
+from lib.sources import Cell, RawWorkbook, Rows
+
+ISSUE_COLUMNS = ["sheet", "row", "column", "cell", "severity", "code", "message", "value"]
+HEADER_SCAN_ROWS = 30
+_TOTAL_ROW_KEYS = frozenset({"tong", "tong cong", "cong", "tong so", "toan xa", "tong toan xa"})
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in one cell (or one tab/column when no cell applies)."""
+
+    sheet: str
+    row: int | None
+    column: str
+    cell: str
+    severity: str  # error | warning
+    code: str
+    message: str
+    value: str
+
+
+@dataclass
+class Dataset:
+    """The validated workbook: clean tables, the campaign settings, issues and row accounting."""
+
+    villages: pd.DataFrame
+    village_reports: pd.DataFrame
+    units: pd.DataFrame
+    unit_reports: pd.DataFrame
+    campaign: Campaign
+    issues: pd.DataFrame
+    rows: dict[str, dict[str, int]]
+    source: RawWorkbook
+    today: dt.date
+    tab_titles: dict[str, str] = field(default_factory=dict)  # canonical tab name -> title in workbook
+
+    @property
+    def error_count(self) -> int:
+        """How many issues of severity error."""
+        return int((self.issues["severity"] == "error").sum()) if len(self.issues) else 0
+
+
+@dataclass
+class _Row:
+    number: int  # 1-based row in the sheet
+    raw: dict[str, Cell]
+    cells: dict[str, str]
+    values: dict[str, object] = field(default_factory=dict)
+    rejected: bool = False
+    duplicate: bool = False  # an identical copy of an earlier report: kept out of the figures, not an error
+
+
+@dataclass
+class _TabRead:
+    tab: schema.Tab
+    title: str
+    headers: dict[str, str]  # field -> header as typed
+    rows: list[_Row]
+
+
+class _Issues:
+    """Collects issues and marks rejected rows, so no rule can forget the other half."""
+
+    def __init__(self) -> None:
+        self.items: list[Issue] = []
+
+    def add(
+        self,
+        sheet: str,
+        row: _Row | None,
+        field_name: str | None,
+        header: str,
+        severity: str,
+        code: str,
+        message: str,
+        value: object = None,
+    ) -> None:
+        cell = row.cells.get(field_name, "") if row is not None and field_name else ""
+        if row is not None and severity == "error":
+            row.rejected = True
+        self.items.append(Issue(sheet, row.number if row else None, header, cell, severity, code, message, _show(value)))
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)[:200]
+
+
+def _blank(value: Cell) -> bool:
+    return value is None or (isinstance(value, str) and not clean_text(value))
+
+
+def validate(raw: RawWorkbook, today: dt.date) -> Dataset:
+    """Check every cell of a raw workbook and return the clean tables with all issues found."""
+    issues = _Issues()
+    reads = _read_tabs(raw, issues, today)
+    campaign = _campaign(reads.get("config"), reads.get("phase"), issues)
+    villages = _check_roster(reads.get("village"), "households", issues)
+    units = _check_roster(reads.get("unit"), "staff", issues)
+    village_reports = _check_reports(reads.get("village_report"), villages, "village", campaign, today, issues)
+    unit_reports = _check_reports(reads.get("unit_report"), units, "unit", campaign, today, issues)
+    rows = {
+        r.tab.name: {"read": len(r.rows), "accepted": sum(not x.rejected for x in r.rows), "rejected": sum(x.rejected for x in r.rows)}
+        for r in reads.values()
+    }
+    frame = pd.DataFrame([asdict(i) for i in issues.items], columns=ISSUE_COLUMNS)
+    frame["row"] = frame["row"].astype("Int64")
+    return Dataset(
+        villages=_roster_frame(villages, schema.VILLAGES),
+        village_reports=_report_frame(village_reports, "village"),
+        units=_roster_frame(units, schema.UNITS),
+        unit_reports=_report_frame(unit_reports, "unit"),
+        campaign=campaign,
+        issues=frame,
+        rows=rows,
+        source=raw,
+        today=today,
+        tab_titles={r.tab.name: r.title for r in reads.values()},
+    )
+
+
+# --- reading tabs -------------------------------------------------------------------------
+
+
+def _read_tabs(raw: RawWorkbook, issues: _Issues, today: dt.date) -> dict[str, _TabRead]:
+    titles = {title: header_key(title).replace(" ", "") for title in raw.tabs}
+    reads: dict[str, _TabRead] = {}
+    for tab in schema.TABS:
+        title = next((t for t, key in titles.items() if key in tab.title_keys()), None)
+        if title is None:
+            if tab.required:
+                issues.add(
+                    tab.name,
+                    None,
+                    None,
+                    "",
+                    "error",
+                    "missing_tab",
+                    f"Không tìm thấy tab '{tab.name}'. Hãy thêm tab này (có thể tải mẫu từ trang Nguồn dữ liệu) hoặc đổi tên tab cho đúng.",
+                )
+            continue
+        read = _read_tab(tab, title, raw.tabs[title], issues, today)
+        if read is not None:
+            reads[tab.entity] = read
+    return reads
+
+
+def _find_header(tab: schema.Tab, rows: Rows) -> tuple[int, dict[int, schema.Column]]:
+    best_row, best = -1, {}
+    for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        found: dict[int, schema.Column] = {}
+        for c, value in enumerate(row):
+            if _blank(value):
+                continue
+            key = header_key(value)
+            column = next((col for col in tab.columns if key in col.header_keys()), None)
+            if column is not None and column not in found.values():
+                found[c] = column
+        if len(found) > len(best):
+            best_row, best = r, found
+    return best_row, best
+
+
+def _read_tab(tab: schema.Tab, title: str, rows: Rows, issues: _Issues, today: dt.date) -> _TabRead | None:
+    header_row, mapping = _find_header(tab, rows)
+    missing = [c for c in tab.columns if c.required and c not in mapping.values()]
+    if missing:
+        where = f"dòng tiêu đề (dòng {header_row + 1})" if header_row >= 0 else "tab"
+        for col in missing:
+            issues.add(
+                title,
+                None,
+                None,
+                col.header,
+                "error",
+                "missing_column",
+                f"Tab '{title}' thiếu cột '{col.header}' ở {where}. Hãy thêm cột này với đúng tên tiêu đề; "
+                "chưa đọc được dữ liệu của tab cho đến khi có đủ cột bắt buộc.",
+            )
+        return None
+    headers = {col.field: clean_text(rows[header_row][c]) for c, col in mapping.items()}
+    read = _TabRead(tab, title, headers, [])
+    name_field = next((c.field for c in tab.columns if c.kind == schema.Kind.NAME), None)
+    for r in range(header_row + 1, len(rows)):
+        row = rows[r]
+        raw_values = {col.field: (row[c] if c < len(row) else None) for c, col in mapping.items()}
+        if all(_blank(v) for v in raw_values.values()):
+            continue
+        cells = {col.field: f"{column_letter(c)}{r + 1}" for c, col in mapping.items()}
+        record = _Row(r + 1, raw_values, cells)
+        if name_field and ascii_key(raw_values.get(name_field)) in _TOTAL_ROW_KEYS:
+            issues.add(
+                title,
+                record,
+                name_field,
+                headers[name_field],
+                "warning",
+                "total_row_skipped",
+                f"Dòng {r + 1} là dòng tổng cộng nên không được tính (ứng dụng tự cộng). Có thể xoá dòng này.",
+                raw_values[name_field],
+            )
+            continue
+        for col in tab.columns:
+            if col.field in raw_values:
+                _parse_cell(read, record, col, today, issues)
+            else:
+                record.values[col.field] = None
+        read.rows.append(record)
+    return read
+
+
+def _parse_cell(read: _TabRead, row: _Row, col: schema.Column, today: dt.date, issues: _Issues) -> None:
+    value = row.raw[col.field]
+    header = read.headers[col.field]
+    if _blank(value):
+        row.values[col.field] = None
+        if col.required:
+            what = col.hint or "giá trị"
+            issues.add(
+                read.title,
+                row,
+                col.field,
+                header,
+                "error",
+                "missing_value",
+                f"Ô {row.cells[col.field]} ({header}) đang trống. Hãy nhập {what}. Ô trống không được tính là 0.",
+                value,
+            )
+        return
+    if col.kind in (schema.Kind.TEXT, schema.Kind.PERCENT):
+        row.values[col.field] = clean_text(value) if not isinstance(value, (int, float)) or isinstance(value, bool) else value
+        return
+    if col.kind == schema.Kind.NAME:
+        text = clean_text(value)
+        row.values[col.field] = text
+        if looks_legacy_encoded(text):
+            issues.add(
+                read.title,
+                row,
+                col.field,
+                header,
+                "error",
+                "legacy_encoding",
+                f"Ô {row.cells[col.field]} có chữ bị lỗi mã (kiểu gõ VNI/TCVN3: '{text}'). "
+                "Hãy gõ lại bằng bảng mã Unicode (Unikey: chọn Unicode, kiểu gõ Telex).",
+                value,
+            )
+        return
+    parsed: Parsed = _parse_count_cached(value) if col.kind == schema.Kind.COUNT else parse_date(value, today)
+    if parsed.code is None:
+        row.values[col.field] = parsed.value
+        return
+    row.values[col.field] = None
+    # A bad optional figure is dropped with a warning; the row's required figures still count.
+    severity = "error" if col.required else "warning"
+    tail = "" if col.required else " Giá trị này bị bỏ qua; các số khác của dòng vẫn được tính."
+    how = f"Hãy nhập {col.hint}." if col.hint else ""
+    issues.add(
+        read.title,
+        row,
+        col.field,
+        header,
+        severity,
+        parsed.code,
+        f"Ô {row.cells[col.field]} ({header}): {parsed.reason}. {how}{tail}".replace(". .", "."),
+        value,
+    )
+
+
+_count_cache: dict[object, Parsed] = {}
+
+
+def _parse_count_cached(value: Cell) -> Parsed:
+    key = (type(value), value)
+    hit = _count_cache.get(key)
+    if hit is None:
+        hit = parse_count(value)
+        if len(_count_cache) < 200_000:
+            _count_cache[key] = hit
+    return hit
+
+
+# --- settings and phases ------------------------------------------------------------------
+
+
+def _campaign(config: _TabRead | None, phases: _TabRead | None, issues: _Issues) -> Campaign:
+    values: dict[str, object] = {}
+    by_key = {header_key(s.label): s for s in schema.SETTINGS}
+    for row in config.rows if config else []:
+        item = row.values.get("item")
+        setting = by_key.get(header_key(item))
+        if setting is None:
+            issues.add(
+                config.title,
+                row,
+                "item",
+                config.headers["item"],
+                "warning",
+                "unknown_setting",
+                f"Không biết mục cấu hình '{item}'; dòng này được bỏ qua. Các mục dùng được: "
+                + ", ".join(s.label for s in schema.SETTINGS)
+                + ".",
+                item,
+            )
+            continue
+        raw = row.raw.get("value")
+        if _blank(raw):
+            continue  # nothing typed: the default stands
+        parsed = {"percent": parse_percent, "weekday": parse_weekday}.get(setting.kind, lambda v: Parsed(value=clean_text(v)))(raw)
+        if parsed.code or parsed.value in (None, ""):
+            issues.add(
+                config.title,
+                row,
+                "value",
+                config.headers["value"],
+                "error",
+                "bad_setting",
+                f"Ô {row.cells['value']} ({setting.label}): {parsed.reason or 'đang trống'}. Đang dùng giá trị mặc định {setting.default}.",
+                raw,
+            )
+            continue
+        values[setting.field] = parsed.value
+    accepted: list[Phase] = []
+    for row in phases.rows if phases else []:
+        start, end = row.values.get("start"), row.values.get("end")
+        if row.rejected:
+            continue
+        if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
+            issues.add(
+                phases.title,
+                row,
+                "end",
+                phases.headers["end"],
+                "error",
+                "bad_phase",
+                f"Giai đoạn '{row.values.get('name')}' kết thúc ({_show(end)}) trước khi bắt đầu ({_show(start)}). Hãy sửa lại ngày.",
+                row.raw.get("end"),
+            )
+            continue
+        accepted.append(Phase(str(row.values["name"]), start, end, str(row.values.get("audience") or "")))  # type: ignore[arg-type]
+    if accepted:
+        values["phases"] = tuple(sorted(accepted, key=lambda p: p.start))
+    return Campaign(**values)  # type: ignore[arg-type]
+
+
+# --- rosters ------------------------------------------------------------------------------
+
+
+def _check_roster(read: _TabRead | None, size_field: str, issues: _Issues) -> _TabRead | None:
+    if read is None:
+        return None
+    entity = "thôn" if read.tab.entity == "village" else "đơn vị"
+    code = "duplicate_village" if read.tab.entity == "village" else "duplicate_unit"
+    first_seen: dict[str, _Row] = {}
+    for row in read.rows:
+        name = row.values.get("name")
+        if name:
+            key = name_key(name)
+            row.values["key"] = key
+            if key in first_seen:
+                issues.add(
+                    read.title,
+                    row,
+                    "name",
+                    read.headers["name"],
+                    "error",
+                    code,
+                    f"Tên {entity} '{name}' trùng với dòng {first_seen[key].number} (sau khi bỏ qua hoa/thường, dấu cách, kiểu bỏ dấu). "
+                    f"Mỗi {entity} chỉ ghi một dòng: xoá dòng trùng hoặc sửa tên.",
+                    name,
+                )
+            else:
+                first_seen[key] = row
+        if size_field == "households":
+            total, smart = row.values.get("households"), row.values.get("smartphone_households")
+            if isinstance(total, int) and isinstance(smart, int) and smart > total:
+                issues.add(
+                    read.title,
+                    row,
+                    "smartphone_households",
+                    read.headers["smartphone_households"],
+                    "error",
+                    "smartphone_exceeds_households",
+                    f"Ô {row.cells['smartphone_households']}: số hộ có điện thoại thông minh ({fmt_int(smart)}) lớn hơn tổng số hộ ({fmt_int(total)}). "
+                    "Hãy kiểm tra lại hai số này.",
+                    smart,
+                )
+    return read
+
+
+class _Roster:
+    """Name lookup for a roster: exact key, then without diacritics, then a suggestion."""
+
+    def __init__(self, read: _TabRead | None) -> None:
+        self.by_key: dict[str, _Row] = {}
+        self.by_ascii: dict[str, set[str]] = defaultdict(set)
+        self.by_loose: dict[str, set[str]] = defaultdict(set)
+        for row in read.rows if read else []:
+            key = row.values.get("key")
+            if isinstance(key, str) and key not in self.by_key:
+                self.by_key[key] = row
+                self.by_ascii[ascii_key(key)].add(key)
+                self.by_loose[_loose(key)].add(key)
+
+    def find(self, name: str) -> tuple[_Row | None, bool, str | None]:
+        """(roster row, matched only approximately, suggestion if not found)."""
+        key = name_key(name)
+        if key in self.by_key:
+            return self.by_key[key], False, None
+        for index, probe in ((self.by_ascii, ascii_key(name)), (self.by_loose, _loose(name))):
+            keys = index.get(probe, set())
+            if len(keys) == 1:
+                return self.by_key[next(iter(keys))], True, None
+        close = difflib.get_close_matches(ascii_key(name), list(self.by_ascii), n=1, cutoff=0.72)
+        suggestion = None
+        if close:
+            suggestion = str(self.by_key[sorted(self.by_ascii[close[0]])[0]].values["name"])
+        return None, False, suggestion
+
+
+def _loose(name: object) -> str:
+    key = ascii_key(name)
+    for prefix in ("thon ", "xom ", "to dan pho ", "to "):
+        if key.startswith(prefix):
+            return key[len(prefix) :]
+    return key
+
+
+# --- weekly reports -----------------------------------------------------------------------
+
+
+def _check_reports(
+    read: _TabRead | None, roster_read: _TabRead | None, entity: str, campaign: Campaign, today: dt.date, issues: _Issues
+) -> _TabRead | None:
+    if read is None:
+        return None
+    roster = _Roster(roster_read)
+    label = "thôn" if entity == "village" else "đơn vị"
+    roster_tab = roster_read.title if roster_read else ("Thôn" if entity == "village" else "Đơn vị")
+    header = read.headers[entity]
+    for row in read.rows:
+        _check_report_date(read, row, campaign, today, issues)
+        name = row.values.get(entity)
+        if not name:
+            continue
+        found, approximate, suggestion = roster.find(str(name))
+        if found is None:
+            hint = f" Có phải '{suggestion}'?" if suggestion else ""
+            issues.add(
+                read.title,
+                row,
+                entity,
+                header,
+                "error",
+                f"unknown_{entity}",
+                f"Ô {row.cells[entity]}: {label} '{name}' không có trong tab '{roster_tab}'.{hint} "
+                f"Hãy chọn tên {label} đúng như trong danh sách.",
+                name,
+            )
+            continue
+        display = str(found.values["name"])
+        if found.rejected:
+            issues.add(
+                read.title,
+                row,
+                entity,
+                header,
+                "error",
+                f"unknown_{entity}",
+                f"Ô {row.cells[entity]}: {label} '{display}' đang có lỗi ở tab '{roster_tab}' (dòng {found.number}) nên chưa tính được báo cáo này. "
+                f"Hãy sửa dòng {found.number} của tab '{roster_tab}' trước.",
+                name,
+            )
+            continue
+        if approximate:
+            issues.add(
+                read.title,
+                row,
+                entity,
+                header,
+                "warning",
+                "approximate_name",
+                f"Ô {row.cells[entity]}: '{name}' được hiểu là '{display}'. Nên sửa lại đúng tên trong danh sách để tránh nhầm.",
+                name,
+            )
+        row.values["key"] = found.values["key"]
+        row.values["display"] = display
+        _check_bounds(read, row, found, entity, issues)
+    _check_duplicates(read, entity, issues)
+    _check_cumulative(read, entity, issues)
+    return read
+
+
+def _check_report_date(read: _TabRead, row: _Row, campaign: Campaign, today: dt.date, issues: _Issues) -> None:
+    day = row.values.get("date")
+    if not isinstance(day, dt.date):
+        return
+    header = read.headers["date"]
+    if day > today:
+        issues.add(
+            read.title,
+            row,
+            "date",
+            header,
+            "error",
+            "future_date",
+            f"Ô {row.cells['date']}: ngày {_show(day)} chưa tới (hôm nay là {_show(today)}). Hãy kiểm tra lại ngày, tháng, năm.",
+            row.raw["date"],
+        )
+        return
+    row.values["week"] = report_week(day, campaign.report_weekday)
+    if day.weekday() != campaign.report_weekday:
+        weekday = WEEKDAYS_VI[campaign.report_weekday]
+        issues.add(
+            read.title,
+            row,
+            "date",
+            header,
+            "warning",
+            "not_report_day",
+            f"Ô {row.cells['date']}: {_show(day)} là {WEEKDAYS_VI[day.weekday()]}, không phải {weekday}. "
+            f"Báo cáo được tính vào tuần {weekday} {_show(row.values['week'])}.",
+            row.raw["date"],
+        )
+
+
+def _check_bounds(read: _TabRead, row: _Row, found: _Row, entity: str, issues: _Issues) -> None:
+    installed = row.values.get("installed")
+    if not isinstance(installed, int):
+        return
+    header = read.headers["installed"]
+    cell = row.cells["installed"]
+    if entity == "unit":
+        staff = found.values["staff"]
+        if installed > staff:  # type: ignore[operator]
+            issues.add(
+                read.title,
+                row,
+                "installed",
+                header,
+                "error",
+                "exceeds_staff",
+                f"Ô {cell}: số cán bộ đã cài đặt ({fmt_int(installed)}) lớn hơn tổng số cán bộ của đơn vị ({fmt_int(staff)}). "
+                "Hãy sửa số đã cài đặt, hoặc cập nhật tổng số cán bộ ở tab Đơn vị.",
+                installed,
+            )
+        return
+    total, smart = found.values["households"], found.values["smartphone_households"]
+    if installed > total:  # type: ignore[operator]
+        issues.add(
+            read.title,
+            row,
+            "installed",
+            header,
+            "error",
+            "exceeds_households",
+            f"Ô {cell}: số hộ đã cài đặt ({fmt_int(installed)}) lớn hơn tổng số hộ của thôn ({fmt_int(total)}). "
+            "Hãy kiểm tra lại số đã cài đặt (cộng dồn), hoặc cập nhật tổng số hộ ở tab Thôn.",
+            installed,
+        )
+    elif installed > smart:  # type: ignore[operator]
+        issues.add(
+            read.title,
+            row,
+            "installed",
+            header,
+            "warning",
+            "exceeds_smartphone_households",
+            f"Ô {cell}: số hộ đã cài đặt ({fmt_int(installed)}) lớn hơn số hộ có điện thoại thông minh ({fmt_int(smart)}); tỷ lệ sẽ vượt 100 %. "
+            "Nên cập nhật số hộ có điện thoại thông minh ở tab Thôn.",
+            installed,
+        )
+
+
+_FIGURES = ("installed", "accounts", "reports_sent")
+
+
+def _check_duplicates(read: _TabRead, entity: str, issues: _Issues) -> None:
+    groups: dict[tuple[object, object], list[_Row]] = defaultdict(list)
+    for row in read.rows:
+        if not row.rejected and row.values.get("key") and row.values.get("week"):
+            groups[(row.values["key"], row.values["week"])].append(row)
+    label = "thôn" if entity == "village" else "đơn vị"
+    header = read.headers[entity]
+    for (_, week), rows in groups.items():
+        if len(rows) < 2:
+            continue
+        figures = {tuple(r.values.get(f) for f in _FIGURES) for r in rows}
+        numbers = ", ".join(str(r.number) for r in rows)
+        name = rows[0].values["display"]
+        if len(figures) == 1:
+            for dup in rows[1:]:
+                dup.duplicate = True
+                issues.add(
+                    read.title,
+                    dup,
+                    entity,
+                    header,
+                    "warning",
+                    "duplicate_report",
+                    f"Dòng {dup.number} lặp lại y hệt báo cáo của {label} '{name}' tuần {_show(week)} (các dòng {numbers}); chỉ tính một lần. Có thể xoá dòng thừa.",
+                    name,
+                )
+            continue
+        for dup in rows:
+            issues.add(
+                read.title,
+                dup,
+                entity,
+                header,
+                "error",
+                "duplicate_report",
+                f"{label.capitalize()} '{name}' có {len(rows)} báo cáo khác nhau cho tuần {_show(week)} (các dòng {numbers}). "
+                "Chưa biết số nào đúng nên chưa tính tuần này: hãy giữ lại một dòng đúng và xoá các dòng kia.",
+                dup.raw.get("installed"),
+            )
+
+
+def _check_cumulative(read: _TabRead, entity: str, issues: _Issues) -> None:
+    label = "thôn" if entity == "village" else "đơn vị"
+    ordered = sorted(
+        (r for r in read.rows if not r.rejected and not r.duplicate and r.values.get("week")),
+        key=lambda r: (r.values["key"], r.values["week"], r.number),
+    )
+    previous: _Row | None = None
+    for row in ordered:
+        if previous is not None and previous.values["key"] == row.values["key"]:
+            for f in _FIGURES:
+                before, now = previous.values.get(f), row.values.get(f)
+                if isinstance(before, int) and isinstance(now, int) and now < before:
+                    issues.add(
+                        read.title,
+                        row,
+                        f,
+                        read.headers.get(f, f),
+                        "warning",
+                        "cumulative_decrease",
+                        f"Ô {row.cells[f]}: số cộng dồn của {label} '{row.values['display']}' giảm từ {fmt_int(before)} (tuần {_show(previous.values['week'])}) "
+                        f"xuống {fmt_int(now)} (tuần {_show(row.values['week'])}). Số liệu cộng dồn không giảm: hãy kiểm tra lại.",
+                        now,
+                    )
+        previous = row
+
+
+# --- clean frames -------------------------------------------------------------------------
+
+
+def _roster_frame(read: _TabRead | None, tab: schema.Tab) -> pd.DataFrame:
+    fields = ["key"] + [c.field for c in tab.columns] + ["row"]
+    records = [{**{f: r.values.get(f) for f in fields}, "row": r.number} for r in (read.rows if read else []) if not r.rejected]
+    frame = pd.DataFrame(records, columns=fields)
+    for col in tab.columns:
+        if col.kind == schema.Kind.COUNT:
+            frame[col.field] = frame[col.field].astype("int64")
+    return frame
+
+
+def _report_frame(read: _TabRead | None, entity: str) -> pd.DataFrame:
+    fields = ["key", entity, "date", "week", "installed", "accounts", "reports_sent", "note", "row"]
+    records = [
+        {
+            "key": r.values["key"],
+            entity: r.values["display"],
+            "date": r.values["date"],
+            "week": r.values["week"],
+            "installed": r.values["installed"],
+            "accounts": r.values.get("accounts"),
+            "reports_sent": r.values.get("reports_sent"),
+            "note": r.values.get("note"),
+            "row": r.number,
+        }
+        for r in (read.rows if read else [])
+        if not r.rejected and not r.duplicate
+    ]
+    frame = pd.DataFrame(records, columns=fields)
+    frame["installed"] = frame["installed"].astype("int64")
+    for f in ("accounts", "reports_sent"):
+        frame[f] = frame[f].astype("Int64")
+    return frame

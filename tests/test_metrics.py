@@ -1,0 +1,89 @@
+import pytest
+
+from conftest import D1, D2, D3, REPORTS, check
+from lib import metrics
+
+
+def by_name(frame, week):
+    return {r["name"]: r for r in metrics.at_week(frame, week).to_dict(orient="records")}
+
+
+def test_village_figures_at_a_week_are_hand_computed():
+    ds = check()
+    now = by_name(metrics.village_weekly(ds), D2)
+    trung_hoa, thon_1, yen_tho = now["Thôn Trung Hòa"], now["Thôn 1"], now["Thôn Yên Thọ"]
+    assert (trung_hoa["installed"], trung_hoa["rate"], trung_hoa["rate_all"]) == (75, 0.75, 0.375)
+    assert (trung_hoa["meets_target"], trung_hoa["needed"], trung_hoa["change"]) == (True, 0, 45)
+    assert trung_hoa["change_pp"] == pytest.approx(0.45)
+    assert (thon_1["installed"], thon_1["rate"], thon_1["needed"]) == (90, 0.75, 0)
+    assert (yen_tho["installed"], yen_tho["rate"], yen_tho["needed"], yen_tho["ever_reported"]) == (0, 0.0, 56, False)
+
+
+def test_households_still_needed_round_up_to_reach_the_target():
+    assert metrics.needed_for(0.7, 143) == 101  # 100,1 → 101
+    assert metrics.needed_for(0.7, 100) == 70  # not 71 from 70.00000000000001
+
+
+def test_a_village_that_skips_a_week_is_carried_forward_and_marked():
+    ds = check(Bao_cao_thon=REPORTS + [[D3, "Thôn Trung Hòa", 80]])
+    now = by_name(metrics.village_weekly(ds), D3)
+    assert (now["Thôn 1"]["installed"], now["Thôn 1"]["carried"], now["Thôn 1"]["reported"]) == (90, True, False)
+    assert (now["Thôn Trung Hòa"]["installed"], now["Thôn Trung Hòa"]["carried"]) == (80, False)
+    assert now["Thôn 1"]["change"] == 0
+
+
+def test_commune_totals_are_sums_of_villages_with_completeness():
+    ds = check()
+    cw = metrics.commune_weekly(metrics.village_weekly(ds), ds.campaign.household_target)
+    week2 = cw[cw["week"] == D2].iloc[0]
+    assert (week2["installed"], week2["smartphone_households"], week2["households"]) == (165, 300, 450)
+    assert week2["rate"] == pytest.approx(0.55)
+    assert week2["rate_all"] == pytest.approx(165 / 450)
+    assert (week2["reported"], week2["villages"], week2["meeting_target"]) == (2, 3, 2)
+    assert week2["completeness"] == pytest.approx(2 / 3)
+    assert cw["change"].tolist() == [70, 95]
+
+
+def test_summary_matches_the_json_contract_fields():
+    s = metrics.summary(check())
+    assert (s.as_of, s.villages, s.villages_reported_latest) == (D2, 3, 2)
+    assert (s.households, s.smartphone_households, s.installed_households) == (450, 300, 165)
+    assert s.household_rate == pytest.approx(0.55)
+    assert s.villages_meeting_target == 2
+    assert (s.officials, s.officials_installed, s.official_rate) == (40, 40, 1.0)
+    assert (s.units, s.units_meeting_target) == (2, 2)
+
+
+def test_units_are_carried_forward_against_their_staff():
+    ds = check()
+    now = by_name(metrics.unit_weekly(ds), D2)
+    assert (now["Trạm Y tế xã"]["installed"], now["Trạm Y tế xã"]["carried"], now["Trạm Y tế xã"]["rate"]) == (10, True, 1.0)
+    assert now["UBND xã"]["group"] == "Khối Đảng – chính quyền"
+    first = by_name(metrics.unit_weekly(ds), D1)
+    assert (first["UBND xã"]["needed"], first["UBND xã"]["meets_target"]) == (5, False)
+
+
+def test_phase_results_take_the_last_week_by_the_phase_end_and_the_gain_within():
+    ds = check()
+    cw = metrics.commune_weekly(metrics.village_weekly(ds), 0.7)
+    ow = metrics.officials_weekly(metrics.unit_weekly(ds))
+    phase1, phase2, sustain = metrics.phase_results(ds, cw, ow)
+    assert (phase1.end_week, phase1.installed_end, phase1.gain, phase1.officials_end) == (D1, 70, 70, 35)
+    assert (phase2.end_week, phase2.installed_end, phase2.gain, phase2.met) == (D2, 165, 95, False)
+    assert phase2.rate_end == pytest.approx(0.55)
+    assert (sustain.installed_end, sustain.gain) == (165, 0)
+
+
+def test_a_workbook_without_reports_shows_every_village_as_not_reported():
+    ds = check(Bao_cao_thon=[REPORTS[0]], Bao_cao_don_vi=[["Ngày báo cáo", "Tên đơn vị", "Số cán bộ đã cài đặt"]])
+    s = metrics.summary(ds)
+    assert (s.as_of, s.installed_households, s.household_rate) == (None, 0, 0.0)
+    table = metrics.village_table(ds, metrics.village_weekly(ds), None)
+    assert table["needed"].tolist() == [70, 84, 56]
+    assert not table["ever_reported"].any()
+
+
+def test_rates_above_100_percent_are_kept_not_capped():
+    ds = check(Bao_cao_thon=REPORTS + [[D3, "Thôn 1", 130]])
+    now = by_name(metrics.village_weekly(ds), D3)
+    assert now["Thôn 1"]["rate"] == pytest.approx(130 / 120)
