@@ -1,0 +1,111 @@
+"""The command line: the same pipeline as the dashboard, for scripts, cron and tests.
+
+python -m lib check SOURCE [--json] [--today YYYY-MM-DD]
+python -m lib template OUT.xlsx [--examples]
+python -m lib sample OUT.xlsx [--villages N] [--units N] [--weeks N] [--seed N] [--no-mistakes]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+
+from lib.config import local_today
+from lib.fmt import fmt_date, fmt_int, fmt_pct
+from lib.sources import SourceError
+
+EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m lib",
+        description="Bảng theo dõi cài đặt i-HaTinh xã Sơn Giang: kiểm tra sổ số liệu, tạo mẫu, tạo dữ liệu mẫu.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
+    check = sub.add_parser(
+        "check",
+        help="đọc, kiểm tra từng ô và tính tỷ lệ cài đặt của một sổ số liệu",
+        description="Đọc SOURCE, kiểm tra từng ô, in tóm tắt và danh sách lỗi. "
+        "Mã thoát: 0 không có lỗi; 1 có lỗi (vẫn in kết quả); 2 không đọc được nguồn.",
+    )
+    check.add_argument("source", metavar="SOURCE", help="đường dẫn tới tệp .xlsx")
+    check.add_argument("--json", action="store_true", help="in một đối tượng JSON (hợp đồng cho máy đọc) thay vì tóm tắt")
+    check.add_argument(
+        "--today", type=dt.date.fromisoformat, help="ngày hôm nay (YYYY-MM-DD) để kiểm tra ngày tương lai; mặc định: hôm nay ở Hà Tĩnh"
+    )
+    template = sub.add_parser("template", help="ghi mẫu sổ số liệu .xlsx (có hướng dẫn, danh sách chọn, kiểm tra số)")
+    template.add_argument("out", metavar="OUT.xlsx")
+    template.add_argument("--examples", action="store_true", help="điền sẵn một dòng ví dụ ở mỗi tab")
+    sample = sub.add_parser("sample", help="tạo sổ số liệu mẫu (dữ liệu giả lập, có gieo vài lỗi thường gặp)")
+    sample.add_argument("out", metavar="OUT.xlsx")
+    sample.add_argument("--villages", type=int, default=24, help="số thôn (mặc định 24)")
+    sample.add_argument("--units", type=int, default=18, help="số đơn vị (mặc định 18)")
+    sample.add_argument("--weeks", type=int, default=33, help="số tuần báo cáo từ 16/04/2026 (mặc định 33)")
+    sample.add_argument("--seed", type=int, default=2026, help="hạt giống ngẫu nhiên (mặc định 2026)")
+    sample.add_argument("--no-mistakes", action="store_true", help="không gieo lỗi")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit status."""
+    args = _parser().parse_args(argv)
+    if args.command == "template":
+        from lib.template import write_template
+
+        write_template(args.out, with_examples=args.examples)
+        print(f"Đã ghi mẫu: {args.out}")
+        return EXIT_OK
+    if args.command == "sample":
+        from lib.sample import SampleSpec, write_xlsx
+
+        spec = SampleSpec(villages=args.villages, units=args.units, weeks=args.weeks, seed=args.seed, mistakes=not args.no_mistakes)
+        write_xlsx(spec, args.out)
+        print(f"Đã ghi dữ liệu mẫu ({args.villages} thôn, {args.units} đơn vị, {args.weeks} tuần): {args.out}")
+        return EXIT_OK
+    return _check(args.source, args.json, args.today or local_today())
+
+
+def _check(source: str, as_json: bool, today: dt.date) -> int:
+    from lib.pipeline import check_result, load
+
+    try:
+        ds = load(source, today)
+    except SourceError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    result = check_result(ds)
+    status = EXIT_ERRORS if ds.error_count else EXIT_OK
+    if as_json:
+        json.dump(result, sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return status
+    s = result["summary"]
+    out = [
+        f"Nguồn: {result['source']}",
+        f"Số liệu đến tuần: {fmt_date(dt.date.fromisoformat(s['as_of'])) if s['as_of'] else 'chưa có báo cáo'}",
+        f"Hộ đã cài đặt: {fmt_int(s['installed_households'])} / {fmt_int(s['smartphone_households'])} hộ có ĐTTM "
+        f"= {fmt_pct(s['household_rate'])} (chỉ tiêu {fmt_pct(ds.campaign.household_target, 0)})",
+        f"Thôn đạt chỉ tiêu: {s['villages_meeting_target']}/{s['villages']}; thôn đã báo cáo tuần này: {s['villages_reported_latest']}/{s['villages']}",
+        f"Cán bộ đã cài đặt: {fmt_int(s['officials_installed'])} / {fmt_int(s['officials'])} = {fmt_pct(s['official_rate'])} "
+        f"(chỉ tiêu {fmt_pct(ds.campaign.official_target, 0)})",
+        "",
+        "Số dòng theo tab (đọc / nhận / loại):",
+    ]
+    out += [f"  {tab}: {n['read']} / {n['accepted']} / {n['rejected']}" for tab, n in result["rows"].items()]
+    errors = [i for i in result["issues"] if i["severity"] == "error"]
+    warnings = [i for i in result["issues"] if i["severity"] != "error"]
+    out += ["", f"Lỗi: {len(errors)} · Cảnh báo: {len(warnings)}"]
+    for issue in errors + warnings:
+        where = f"{issue['sheet']}!{issue['cell']}" if issue["cell"] else issue["sheet"]
+        tag = "LỖI" if issue["severity"] == "error" else "Cảnh báo"
+        out.append(f"  [{tag}] {where} ({issue['code']}): {issue['message']}")
+    print("\n".join(out))
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

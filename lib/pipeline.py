@@ -1,0 +1,67 @@
+"""The one pipeline both the app and the command line run: source → validate → metrics."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+from typing import Any
+
+from lib import metrics
+from lib.sources import RawWorkbook, SourceError, read_xlsx
+from lib.validate import Dataset, validate
+
+
+def read_source(source: str) -> RawWorkbook:
+    """Read a source named by the user: a path to an .xlsx file."""
+    path = Path(source)
+    if path.suffix.lower() not in (".xlsx", ".xlsm") and not path.is_file():
+        raise SourceError(f"Không hiểu nguồn dữ liệu '{source}'. Hãy đưa đường dẫn tới tệp .xlsx.")
+    return read_xlsx(path)
+
+
+def load(source: str, today: dt.date) -> Dataset:
+    """Read and validate a source in one call."""
+    return validate(read_source(source), today)
+
+
+def _num(value: float | None) -> float | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else round(float(value), 6)
+
+
+def check_result(ds: Dataset) -> dict[str, Any]:
+    """The `check --json` contract: source, row accounting, issues, summary and villages."""
+    vw = metrics.village_weekly(ds)
+    s = metrics.summary(ds, vw=vw)
+    table = metrics.village_table(ds, vw, s.as_of).sort_values("name", kind="stable")
+    issues = ds.issues.astype(object).where(ds.issues.notna(), None)
+    return {
+        "source": ds.source.source,
+        "rows": ds.rows,
+        "issues": [{**rec, "row": None if rec["row"] is None else int(rec["row"])} for rec in issues.to_dict(orient="records")],
+        "summary": {
+            "as_of": s.as_of.isoformat() if s.as_of else None,
+            "villages": s.villages,
+            "villages_reported_latest": s.villages_reported_latest,
+            "households": s.households,
+            "smartphone_households": s.smartphone_households,
+            "installed_households": s.installed_households,
+            "household_rate": _num(s.household_rate),
+            "villages_meeting_target": s.villages_meeting_target,
+            "officials": s.officials,
+            "officials_installed": s.officials_installed,
+            "official_rate": _num(s.official_rate),
+        },
+        "villages": [
+            {
+                "name": r["name"],
+                "households": int(r["households"]),
+                "smartphone_households": int(r["smartphone_households"]),
+                "installed_households": int(r["installed"]),
+                "rate": _num(r["rate"]),
+                "meets_target": bool(r["meets_target"]),
+                "last_report": r["last_report"].isoformat() if isinstance(r["last_report"], dt.date) else None,
+            }
+            for r in table.to_dict(orient="records")
+        ],
+    }
