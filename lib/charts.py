@@ -1,0 +1,137 @@
+"""DataFrames -> plotly Figures (pure: pages call st.plotly_chart). Vietnamese labels and numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from lib.config import Phase
+from lib.fmt import fmt_date, fmt_int, fmt_pct
+from lib.status import STATUS_COLOUR, STATUS_LABEL, TARGET_COLOUR, status
+
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"
+PHASE_FILLS = ("rgba(0,114,178,0.10)", "rgba(230,159,0,0.12)", "rgba(0,158,115,0.07)", "rgba(204,121,167,0.10)")
+
+
+def safe(text: object) -> str:
+    """Cell text made inert for plotly labels (which render a subset of HTML)."""
+    return html.escape(str(text), quote=False)
+
+
+def _base(fig: go.Figure, height: int) -> go.Figure:
+    fig.update_layout(
+        separators=",.",
+        height=height,
+        margin={"l": 8, "r": 8, "t": 36, "b": 8},
+        font={"family": FONT, "size": 13},
+        hoverlabel={"font": {"family": FONT}},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        plot_bgcolor="white",
+    )
+    fig.update_xaxes(showgrid=False, fixedrange=True)
+    fig.update_yaxes(gridcolor="#e6e9ef", fixedrange=True)
+    return fig
+
+
+def short_phase(name: str) -> str:
+    """'Giai đoạn 1' → 'GĐ 1', so narrow phase bands keep readable labels."""
+    return "GĐ " + name[len("Giai đoạn ") :] if name.lower().startswith("giai đoạn ") else name
+
+
+def _phase_bands(fig: go.Figure, phases: tuple[Phase, ...], first: dt.date, last: dt.date) -> None:
+    for i, phase in enumerate(phases):
+        start, end = max(phase.start, first - dt.timedelta(days=3)), min(phase.end, last + dt.timedelta(days=3))
+        if start > end:
+            continue
+        fig.add_vrect(
+            x0=start,
+            x1=end + dt.timedelta(days=1),
+            fillcolor=PHASE_FILLS[i % len(PHASE_FILLS)],
+            line_width=0,
+            layer="below",
+            annotation_text=safe(short_phase(phase.name)),
+            annotation_position="top left",
+            annotation={"yshift": -14 * (i % 2), "font": {"size": 11, "color": "#555"}},
+        )
+
+
+def trend(cw: pd.DataFrame, phases: tuple[Phase, ...], target: float, ow: pd.DataFrame | None = None, official_target: float = 1.0) -> go.Figure:
+    """Commune rate by week (smartphone and all households), the target line, phase bands."""
+    fig = go.Figure()
+    if cw.empty:
+        return _base(fig, 320)
+    weeks = list(cw["week"])
+    custom = [[fmt_date(w), fmt_pct(r), fmt_int(i), fmt_int(s), fmt_pct(ra)] for w, r, i, s, ra in zip(weeks, cw["rate"], cw["installed"], cw["smartphone_households"], cw["rate_all"], strict=True)]
+    fig.add_trace(
+        go.Scatter(
+            x=weeks,
+            y=cw["rate"],
+            name="Tỷ lệ / hộ có ĐTTM",
+            mode="lines+markers",
+            line={"color": TARGET_COLOUR, "width": 3},
+            customdata=custom,
+            hovertemplate="Tuần %{customdata[0]}<br>%{customdata[2]} / %{customdata[3]} hộ có ĐTTM = <b>%{customdata[1]}</b><extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=weeks,
+            y=cw["rate_all"],
+            name="Tỷ lệ / tổng số hộ",
+            mode="lines",
+            line={"color": "#56B4E9", "width": 2, "dash": "dot"},
+            customdata=custom,
+            hovertemplate="Tuần %{customdata[0]}<br>Trên tổng số hộ: %{customdata[4]}<extra></extra>",
+        )
+    )
+    if ow is not None and not ow.empty:
+        fig.add_trace(
+            go.Scatter(
+                x=list(ow["week"]),
+                y=ow["rate"],
+                name="Cán bộ (chỉ tiêu 100 %)",
+                mode="lines",
+                line={"color": "#CC79A7", "width": 2},
+                customdata=[[fmt_date(w), fmt_pct(r)] for w, r in zip(ow["week"], ow["rate"], strict=True)],
+                hovertemplate="Tuần %{customdata[0]}<br>Cán bộ: %{customdata[1]}<extra></extra>",
+            )
+        )
+    fig.add_hline(y=target, line={"color": STATUS_COLOUR["red"], "dash": "dash", "width": 2}, annotation_text=f"Chỉ tiêu {fmt_pct(target, 0)}", annotation_position="bottom right")
+    _phase_bands(fig, phases, weeks[0], weeks[-1])
+    top = max(1.05, float(cw["rate"].max() or 0) + 0.05)
+    fig.update_yaxes(tickformat=".0%", range=[0, top], title=None)
+    fig.update_xaxes(tickformat="%d/%m", title=None)
+    return _base(fig, 360)
+
+
+def ranking(table: pd.DataFrame, target: float, value: str = "rate", name: str = "name", denominator: str = "smartphone_households") -> go.Figure:
+    """Horizontal bars, lowest rate on top, coloured by status, with the target line: laggards first."""
+    frame = table.sort_values([value, name], ascending=[False, True], na_position="first", kind="stable")
+    states = [status(r, target) for r in frame[value]]
+    custom = [
+        [safe(n), fmt_pct(r), fmt_int(i), fmt_int(d), STATUS_LABEL[s], fmt_int(need)]
+        for n, r, i, d, s, need in zip(frame[name], frame[value], frame["installed"], frame[denominator], states, frame["needed"], strict=True)
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=frame[value].fillna(0),
+            y=[safe(n) for n in frame[name]],
+            orientation="h",
+            marker={"color": [STATUS_COLOUR[s] for s in states]},
+            text=[f"{c[1]}" + (f" · cần {c[5]}" if c[5] != "0" else "") for c in custom],
+            textposition="auto",
+            insidetextanchor="end",
+            customdata=custom,
+            hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[2]} / %{customdata[3]} = %{customdata[1]}<br>%{customdata[4]} · cần thêm %{customdata[5]}<extra></extra>",
+        )
+    )
+    fig.add_vline(x=target, line={"color": STATUS_COLOUR["red"], "dash": "dash", "width": 2}, annotation_text=f"{fmt_pct(target, 0)}", annotation_position="top")
+    top = max(1.0, float(frame[value].max() or 0) + 0.05) if len(frame) else 1.0
+    fig.update_xaxes(tickformat=".0%", range=[0, top], title=None, side="top")
+    fig.update_yaxes(title=None, automargin=True, showgrid=False)
+    fig = _base(fig, 80 + 26 * max(len(frame), 1))
+    fig.update_layout(showlegend=False, bargap=0.25)
+    return fig

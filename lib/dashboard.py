@@ -1,0 +1,61 @@
+"""Everything the pages show, computed once per loaded workbook (pure; cached by the app)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from lib import metrics
+from lib.validate import Dataset
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """A validated workbook with its weekly metrics and headline figures."""
+
+    ds: Dataset
+    vw: pd.DataFrame  # village × week
+    uw: pd.DataFrame  # unit × week
+    cw: pd.DataFrame  # commune × week
+    ow: pd.DataFrame  # all officials × week
+    summary: metrics.Summary
+
+    @property
+    def weeks(self) -> list[dt.date]:
+        """Report weeks with figures, oldest first."""
+        return list(self.cw["week"]) if not self.cw.empty else []
+
+    def villages_at(self, week: dt.date | None) -> pd.DataFrame:
+        """All villages at a week, worst rate first."""
+        return metrics.village_table(self.ds, self.vw, week)
+
+    def not_reported(self, week: dt.date | None) -> list[str]:
+        """Names of villages with no report of their own for that week (carried or never reported)."""
+        table = self.villages_at(week)
+        return sorted(table.loc[~table["reported"].astype(bool), "name"].astype(str))
+
+    def commune_at(self, week: dt.date | None) -> pd.Series | None:
+        """The commune's row for a week, or None."""
+        rows = self.cw[self.cw["week"] == week] if week is not None else self.cw.iloc[0:0]
+        return rows.iloc[0] if len(rows) else None
+
+    def previous_week(self, week: dt.date | None) -> dt.date | None:
+        """The report week before this one, if any."""
+        earlier = [w for w in self.weeks if week is not None and w < week]
+        return earlier[-1] if earlier else None
+
+
+def build(ds: Dataset) -> Dashboard:
+    """Compute the weekly tables and the summary once."""
+    vw = metrics.village_weekly(ds)
+    uw = metrics.unit_weekly(ds)
+    return Dashboard(
+        ds=ds,
+        vw=vw,
+        uw=uw,
+        cw=metrics.commune_weekly(vw, ds.campaign.household_target),
+        ow=metrics.officials_weekly(uw),
+        summary=metrics.summary(ds, vw=vw, uw=uw),
+    )

@@ -1,0 +1,1 @@
+"""Dashboard pages: each lays out widgets and calls lib; no parsing, no maths."""
