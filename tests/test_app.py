@@ -68,3 +68,16 @@ def test_an_unreadable_source_shows_a_vietnamese_message_not_a_traceback(tmp_pat
     at = run_app()
     assert not at.exception
     assert len(at.error) == 1 and "Không đọc được" in at.error[0].value
+
+
+def test_a_rerun_reads_and_validates_nothing_again(workbook, monkeypatch):
+    import lib.loading
+
+    calls = []
+    real = lib.loading.read_source
+    monkeypatch.setattr(lib.loading, "read_source", lambda source: calls.append(source) or real(source))
+    at = run_app()
+    at.run()
+    at.run()
+    assert not at.exception
+    assert calls == [str(workbook)]
