@@ -1,0 +1,176 @@
+"""A fake Google at the HTTP edge (the `responses` library): OAuth token, Sheets v4 metadata and
+values:batchGet, and the xlsx export of a link-shared sheet. The real gspread and google-auth code
+runs in between; faults are queued per endpoint."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import functools
+import io
+import json
+import re
+from collections import defaultdict, deque
+from urllib.parse import parse_qs, unquote, urlparse
+
+import requests
+import responses
+
+from lib.normalize import SHEETS_EPOCH
+
+KEY = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-sgx"
+SHEET_URL = f"https://docs.google.com/spreadsheets/d/{KEY}/edit#gid=0"
+TOKEN_URI = "https://oauth2.googleapis.com/token"
+API = "https://sheets.googleapis.com/v4/spreadsheets"
+
+
+@functools.cache
+def private_key_pem() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+
+
+def service_account_info() -> dict[str, str]:
+    return {
+        "type": "service_account",
+        "project_id": "son-giang-test",
+        "private_key_id": "0123456789abcdef0123456789abcdef01234567",
+        "private_key": private_key_pem(),
+        "client_email": "dashboard@son-giang-test.iam.gserviceaccount.com",
+        "client_id": "123456789012345678901",
+        "token_uri": TOKEN_URI,
+    }
+
+
+def key_material() -> list[str]:
+    """Strings that must never appear in any output: the key body and its id."""
+    body = "".join(private_key_pem().splitlines()[1:-1])
+    return [body[i : i + 40] for i in range(0, len(body) - 40, 200)] + [service_account_info()["private_key_id"]]
+
+
+def as_api_values(rows: list[list[object]]) -> list[list[object]]:
+    """Rows as the Sheets API returns them with UNFORMATTED_VALUE + SERIAL_NUMBER: dates as serials, no trailing blanks."""
+    out = []
+    for row in rows:
+        values = []
+        for v in row:
+            if isinstance(v, dt.date):
+                values.append((v - SHEETS_EPOCH).days)
+            elif v is None:
+                values.append("")
+            else:
+                values.append(v)
+        while values and values[-1] == "":
+            values.pop()
+        out.append(values)
+    return out
+
+
+class FakeGoogle:
+    """Register with a responses.RequestsMock; set `tabs`, queue faults, read `calls`."""
+
+    def __init__(self, mock: responses.RequestsMock, tabs: dict[str, list[list[object]]]) -> None:
+        self.tabs = {title: as_api_values(rows) for title, rows in tabs.items()}
+        self.gids = {title: 1000 + i for i, title in enumerate(self.tabs)}
+        self.faults: dict[str, deque] = defaultdict(deque)
+        self.calls: dict[str, int] = defaultdict(int)
+        self.token_requests: list[str] = []
+        self.xlsx: bytes | None = None
+        mock.add_callback(responses.POST, TOKEN_URI, callback=self._token)
+        mock.add_callback(responses.GET, re.compile(re.escape(f"{API}/{KEY}/values:batchGet") + r".*"), callback=self._batch_get)
+        mock.add_callback(responses.GET, re.compile(re.escape(f"{API}/") + r"[^/?]+(\?.*)?$"), callback=self._metadata)
+        mock.add_callback(responses.GET, re.compile(r"https://docs\.google\.com/spreadsheets/d/[^/]+/export.*"), callback=self._export)
+
+    def fail(self, endpoint: str, *faults: object) -> None:
+        """Queue faults for an endpoint (token, metadata, batchGet, export): a status, 'timeout', 'reset', 'malformed'."""
+        self.faults[endpoint].extend(faults)
+
+    def rename(self, old: str, new: str) -> None:
+        self.tabs = {(new if t == old else t): rows for t, rows in self.tabs.items()}
+        self.gids = {(new if t == old else t): gid for t, gid in self.gids.items()}
+
+    def _fault(self, endpoint: str):
+        self.calls[endpoint] += 1
+        if not self.faults[endpoint]:
+            return None
+        fault = self.faults[endpoint].popleft()
+        if fault == "timeout":
+            raise requests.exceptions.ReadTimeout("fake read timeout")
+        if fault == "reset":
+            raise requests.exceptions.ConnectionError("fake connection reset by peer")
+        if fault == "malformed":
+            return (200, {"Content-Type": "application/json"}, "{not json")
+        if isinstance(fault, int):
+            body = {"error": {"code": fault, "message": f"fake {fault}", "status": "FAKE"}}
+            return (fault, {"Content-Type": "application/json"}, json.dumps(body))
+        raise AssertionError(f"unknown fault {fault!r}")
+
+    def _token(self, request):
+        if (fault := self._fault("token")) is not None:
+            if fault[0] >= 400:
+                return (
+                    400,
+                    {"Content-Type": "application/json"},
+                    json.dumps({"error": "invalid_grant", "error_description": "Invalid JWT Signature."}),
+                )
+            return fault
+        assertion = parse_qs(request.body if isinstance(request.body, str) else request.body.decode())["assertion"][0]
+        payload = assertion.split(".")[1]
+        self.token_requests.append(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["scope"])
+        return (
+            200,
+            {"Content-Type": "application/json"},
+            json.dumps({"access_token": "ya29.fake-token", "expires_in": 3600, "token_type": "Bearer"}),
+        )
+
+    def _metadata(self, request):
+        if (fault := self._fault("metadata")) is not None:
+            return fault
+        key = urlparse(request.url).path.rsplit("/", 1)[-1]
+        if key != KEY:
+            return (
+                404,
+                {"Content-Type": "application/json"},
+                json.dumps({"error": {"code": 404, "message": "Requested entity was not found.", "status": "NOT_FOUND"}}),
+            )
+        sheets = [{"properties": {"sheetId": self.gids[t], "title": t}} for t in self.tabs]
+        return (200, {"Content-Type": "application/json"}, json.dumps({"properties": {"title": "Báo cáo i-HaTinh"}, "sheets": sheets}))
+
+    def _batch_get(self, request):
+        if (fault := self._fault("batchGet")) is not None:
+            return fault
+        query = parse_qs(urlparse(request.url).query)
+        self.last_params = query
+        value_ranges = []
+        for a1 in query.get("ranges", []):
+            title = unquote(a1)
+            title = title[1:-1].replace("''", "'") if title.startswith("'") else title
+            if title not in self.tabs:
+                body = {"error": {"code": 400, "message": f"Unable to parse range: {a1}", "status": "INVALID_ARGUMENT"}}
+                return (400, {"Content-Type": "application/json"}, json.dumps(body))
+            value_ranges.append({"range": a1, "majorDimension": "ROWS", "values": self.tabs[title]})
+        return (200, {"Content-Type": "application/json"}, json.dumps({"spreadsheetId": KEY, "valueRanges": value_ranges}))
+
+    def _export(self, request):
+        if (fault := self._fault("export")) is not None:
+            return fault
+        if self.xlsx is None:
+            return (200, {"Content-Type": "text/html"}, "<html>Đăng nhập - Tài khoản Google</html>")
+        return (200, {"Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}, self.xlsx)
+
+
+def xlsx_bytes(tabs: dict[str, list[list[object]]]) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, rows in tabs.items():
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,192 @@
+"""The Google sources against a fake Google at the HTTP edge, with the real gspread and google-auth."""
+
+import json
+
+import pytest
+import responses
+from fake_google import KEY, SHEET_URL, FakeGoogle, key_material, service_account_info, xlsx_bytes
+
+from conftest import TODAY
+from lib import live
+from lib.google_sheets import FetchError, RetryPolicy, ServiceAccountReader, read_link, sheet_key
+from lib.pipeline import check_result, load
+from lib.sample import SampleSpec, build
+from lib.validate import validate
+
+TABS = build(SampleSpec(villages=6, units=4, weeks=5, seed=3))
+
+
+@pytest.fixture
+def google():
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield FakeGoogle(mock, TABS)
+
+
+@pytest.fixture
+def sleeps():
+    return []
+
+
+@pytest.fixture
+def reader(sleeps):
+    return ServiceAccountReader(service_account_info(), policy=RetryPolicy(sleep=sleeps.append))
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        (SHEET_URL, KEY),
+        (f"https://docs.google.com/spreadsheets/d/{KEY}", KEY),
+        (KEY, KEY),
+        ("data/x.xlsx", None),
+        ("https://example.com/a", None),
+    ],
+)
+def test_sheet_keys_come_from_urls_or_bare_keys(text, key):
+    assert sheet_key(text) == key
+
+
+def test_one_refresh_is_one_batch_get_and_metadata_is_fetched_once_per_process(google, reader):
+    first = reader.read(KEY)
+    second = reader.read(KEY)
+    assert dict(google.calls) == {"token": 1, "metadata": 1, "batchGet": 2}
+    assert first.tabs == second.tabs
+    assert set(first.tabs) == set(TABS)
+
+
+def test_the_request_asks_for_unformatted_values_serial_dates_and_read_only_scope(google, reader):
+    reader.read(KEY)
+    assert google.last_params["valueRenderOption"] == ["UNFORMATTED_VALUE"]
+    assert google.last_params["dateTimeRenderOption"] == ["SERIAL_NUMBER"]
+    assert google.token_requests == ["https://www.googleapis.com/auth/spreadsheets.readonly"]
+
+
+def test_every_request_has_a_timeout(google, reader):
+    reader.read(KEY)
+    assert reader.http.timeout == (5, 30)
+
+
+def test_a_sheet_read_through_the_api_validates_like_the_xlsx(google, reader, tmp_path):
+    from lib.sample import write_xlsx
+
+    api = validate(reader.read(KEY), TODAY)
+    path = write_xlsx(SampleSpec(villages=6, units=4, weeks=5, seed=3), tmp_path / "same.xlsx")
+    local = load(str(path), TODAY)
+    assert api.village_reports.drop(columns="row").equals(local.village_reports.drop(columns="row"))
+    assert list(api.issues["code"]) == list(local.issues["code"])
+
+
+def test_cell_links_open_the_exact_cell_in_the_sheet(google, reader):
+    raw = reader.read(KEY)
+    assert (
+        raw.cell_link("Báo cáo thôn", "C17")
+        == f"https://docs.google.com/spreadsheets/d/{KEY}/edit#gid={google.gids['Báo cáo thôn']}&range=C17"
+    )
+
+
+def test_429_then_success_is_retried_with_backoff(google, reader, sleeps):
+    google.fail("batchGet", 429)
+    raw = reader.read(KEY)
+    assert raw.tabs and google.calls["batchGet"] == 2 and sleeps == [0.5]
+
+
+@pytest.mark.parametrize(
+    ("fault", "reason", "tries"),
+    [
+        (429, "quota", 3),
+        (500, "server", 3),
+        (503, "server", 3),
+        ("timeout", "network", 3),
+        ("reset", "network", 3),
+        ("malformed", "malformed", 1),
+        (403, "permission", 1),
+        (404, "not_found", 1),
+    ],
+)
+def test_each_failure_gives_up_after_bounded_tries_with_a_reason(google, reader, sleeps, fault, reason, tries):
+    google.fail("batchGet", *[fault] * 5)
+    with pytest.raises(FetchError) as caught:
+        reader.read(KEY)
+    assert caught.value.reason == reason
+    assert google.calls["batchGet"] == tries
+    assert len(sleeps) == tries - 1
+
+
+def test_403_says_which_email_to_share_the_sheet_with(google, reader):
+    google.fail("batchGet", 403)
+    with pytest.raises(FetchError) as caught:
+        reader.read(KEY)
+    assert "dashboard@son-giang-test.iam.gserviceaccount.com" in str(caught.value) and "Người xem" in str(caught.value)
+
+
+def test_a_deleted_sheet_is_not_found(google, sleeps):
+    reader = ServiceAccountReader(service_account_info(), policy=RetryPolicy(sleep=sleeps.append))
+    with pytest.raises(FetchError) as caught:
+        reader.read("1ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ")
+    assert caught.value.reason == "not_found"
+
+
+def test_a_renamed_tab_refreshes_the_metadata_once(google, reader):
+    reader.read(KEY)
+    google.rename("Báo cáo thôn", "BC thôn tuần")
+    raw = reader.read(KEY)
+    assert "BC thôn tuần" in raw.tabs
+    assert google.calls["metadata"] == 2
+    assert [i.code for i in validate(raw, TODAY).issues.itertuples()].count("missing_tab") == 1
+
+
+def test_revoked_credentials_are_an_auth_failure(google, reader):
+    google.fail("token", 400)
+    with pytest.raises(FetchError) as caught:
+        reader.read(KEY)
+    assert caught.value.reason == "auth"
+
+
+def test_a_broken_key_is_refused_without_quoting_it():
+    info = service_account_info() | {"private_key": "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"}
+    with pytest.raises(FetchError) as caught:
+        ServiceAccountReader(info)
+    assert caught.value.reason == "auth" and "AAAA" not in str(caught.value)
+
+
+def test_a_link_shared_sheet_is_read_in_one_export_request(google):
+    google.xlsx = xlsx_bytes(TABS)
+    raw = read_link(KEY, policy=RetryPolicy(sleep=lambda s: None))
+    assert google.calls["export"] == 1
+    assert validate(raw, TODAY).rows["Báo cáo thôn"]["read"] > 0
+    assert raw.kind == "link"
+
+
+def test_a_private_sheet_behind_a_link_says_how_to_share_it(google):
+    with pytest.raises(FetchError) as caught:
+        read_link(KEY, policy=RetryPolicy(sleep=lambda s: None))
+    assert caught.value.reason == "permission" and "Bất kỳ ai có đường liên kết" in str(caught.value)
+
+
+def test_check_with_a_sheet_url_prints_the_same_json_contract(google, tmp_path, capsys):
+    from lib.__main__ import main
+
+    key_file = tmp_path / "key.json"
+    key_file.write_text(json.dumps(service_account_info()))
+    live.forget_readers()
+    status = main(["check", SHEET_URL, "--json", "--credentials", str(key_file), "--today", TODAY.isoformat()])
+    out = capsys.readouterr()
+    result = json.loads(out.out)
+    assert status in (0, 1)
+    assert set(result) == {"source", "rows", "issues", "summary", "villages"}
+    assert result["source"] == f"https://docs.google.com/spreadsheets/d/{KEY}/edit"
+    expected = check_result(validate(ServiceAccountReader(service_account_info()).read(KEY), TODAY))
+    assert result["summary"] == expected["summary"] and result["villages"] == expected["villages"]
+
+
+def test_check_with_a_sheet_that_fails_exits_2_without_secrets(google, tmp_path, capsys):
+    from lib.__main__ import main
+
+    key_file = tmp_path / "key.json"
+    key_file.write_text(json.dumps(service_account_info()))
+    live.forget_readers()
+    google.fail("metadata", 403)
+    status = main(["check", SHEET_URL, "--credentials", str(key_file)])
+    out = capsys.readouterr()
+    assert status == 2 and "Người xem" in out.err
+    assert not any(secret in out.out + out.err for secret in key_material())
