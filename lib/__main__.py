@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -32,11 +33,25 @@ def _parser() -> argparse.ArgumentParser:
         description="Đọc SOURCE, kiểm tra từng ô, in tóm tắt và danh sách lỗi. "
         "Mã thoát: 0 không có lỗi; 1 có lỗi (vẫn in kết quả); 2 không đọc được nguồn.",
     )
-    check.add_argument("source", metavar="SOURCE", help="đường dẫn tới tệp .xlsx")
+    check.add_argument("source", metavar="SOURCE", help="đường dẫn tới tệp .xlsx, hoặc đường dẫn Google Sheet")
     check.add_argument("--json", action="store_true", help="in một đối tượng JSON (hợp đồng cho máy đọc) thay vì tóm tắt")
     check.add_argument(
         "--today", type=dt.date.fromisoformat, help="ngày hôm nay (YYYY-MM-DD) để kiểm tra ngày tương lai; mặc định: hôm nay ở Hà Tĩnh"
     )
+    _credentials_option(check)
+    snapshot = sub.add_parser(
+        "snapshot",
+        help="đọc nguồn một lần và lưu phiên bản mới vào kho lịch sử (chạy bằng cron mỗi 15 phút)",
+        description="Đọc SOURCE, kiểm tra, và lưu vào kho lịch sử nếu nội dung đã thay đổi. "
+        "Mã thoát: 0 đã đọc được (lưu hoặc không đổi); 2 không đọc được nguồn.",
+    )
+    snapshot.add_argument("source", metavar="SOURCE", help="đường dẫn Google Sheet (hoặc tệp .xlsx)")
+    snapshot.add_argument(
+        "--store",
+        default=None,
+        help="kho lịch sử, dạng sqlite:///đường/dẫn (mặc định: SONGIANG_STORE hoặc sqlite:///data/snapshots.sqlite)",
+    )
+    _credentials_option(snapshot)
     template = sub.add_parser("template", help="ghi mẫu sổ số liệu .xlsx (có hướng dẫn, danh sách chọn, kiểm tra số)")
     template.add_argument("out", metavar="OUT.xlsx")
     template.add_argument("--examples", action="store_true", help="điền sẵn một dòng ví dụ ở mỗi tab")
@@ -48,6 +63,22 @@ def _parser() -> argparse.ArgumentParser:
     sample.add_argument("--seed", type=int, default=2026, help="hạt giống ngẫu nhiên (mặc định 2026)")
     sample.add_argument("--no-mistakes", action="store_true", help="không gieo lỗi")
     return parser
+
+
+def _credentials_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--credentials",
+        metavar="KEY.json",
+        help="tệp khóa JSON của tài khoản dịch vụ Google (mặc định: biến GOOGLE_APPLICATION_CREDENTIALS); "
+        "không có khóa thì đọc Sheet qua đường liên kết công khai",
+    )
+
+
+def _credentials(path: str | None) -> dict | None:
+    from lib.google_sheets import load_key_file
+
+    path = path or os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
+    return load_key_file(path) if path else None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -66,14 +97,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         write_xlsx(spec, args.out)
         print(f"Đã ghi dữ liệu mẫu ({args.villages} thôn, {args.units} đơn vị, {args.weeks} tuần): {args.out}")
         return EXIT_OK
-    return _check(args.source, args.json, args.today or local_today())
+    try:
+        credentials = _credentials(args.credentials)
+    except SourceError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if args.command == "snapshot":
+        return _snapshot(args.source, args.store, credentials)
+    return _check(args.source, args.json, args.today or local_today(), credentials)
 
 
-def _check(source: str, as_json: bool, today: dt.date) -> int:
+def _snapshot(source: str, store: str | None, credentials: dict | None) -> int:
+    from lib.live import DEFAULT_STORE, fetch, resolve
+    from lib.snapshots import SnapshotStore
+    from lib.validate import validate
+
+    config = resolve(source, credentials, store or os.environ.get("SONGIANG_STORE") or DEFAULT_STORE)
+    try:
+        raw = fetch(config)
+    except SourceError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    snapshot_id, new = SnapshotStore(config.store_url or DEFAULT_STORE).record(raw, validate(raw, local_today()), config.identity)
+    print(f"{'Đã lưu phiên bản mới' if new else 'Không thay đổi so với phiên bản'} #{snapshot_id} của {raw.source}")
+    return EXIT_OK
+
+
+def _check(source: str, as_json: bool, today: dt.date, credentials: dict | None = None) -> int:
     from lib.pipeline import check_result, load
 
     try:
-        ds = load(source, today)
+        ds = load(source, today, credentials)
     except SourceError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE

@@ -58,13 +58,18 @@ def _phase_bands(fig: go.Figure, phases: tuple[Phase, ...], first: dt.date, last
         )
 
 
-def trend(cw: pd.DataFrame, phases: tuple[Phase, ...], target: float, ow: pd.DataFrame | None = None, official_target: float = 1.0) -> go.Figure:
+def trend(
+    cw: pd.DataFrame, phases: tuple[Phase, ...], target: float, ow: pd.DataFrame | None = None, official_target: float = 1.0
+) -> go.Figure:
     """Commune rate by week (smartphone and all households), the target line, phase bands."""
     fig = go.Figure()
     if cw.empty:
         return _base(fig, 320)
     weeks = list(cw["week"])
-    custom = [[fmt_date(w), fmt_pct(r), fmt_int(i), fmt_int(s), fmt_pct(ra)] for w, r, i, s, ra in zip(weeks, cw["rate"], cw["installed"], cw["smartphone_households"], cw["rate_all"], strict=True)]
+    custom = [
+        [fmt_date(w), fmt_pct(r), fmt_int(i), fmt_int(s), fmt_pct(ra)]
+        for w, r, i, s, ra in zip(weeks, cw["rate"], cw["installed"], cw["smartphone_households"], cw["rate_all"], strict=True)
+    ]
     fig.add_trace(
         go.Scatter(
             x=weeks,
@@ -99,7 +104,12 @@ def trend(cw: pd.DataFrame, phases: tuple[Phase, ...], target: float, ow: pd.Dat
                 hovertemplate="Tuần %{customdata[0]}<br>Cán bộ: %{customdata[1]}<extra></extra>",
             )
         )
-    fig.add_hline(y=target, line={"color": STATUS_COLOUR["red"], "dash": "dash", "width": 2}, annotation_text=f"Chỉ tiêu {fmt_pct(target, 0)}", annotation_position="bottom right")
+    fig.add_hline(
+        y=target,
+        line={"color": STATUS_COLOUR["red"], "dash": "dash", "width": 2},
+        annotation_text=f"Chỉ tiêu {fmt_pct(target, 0)}",
+        annotation_position="bottom right",
+    )
     _phase_bands(fig, phases, weeks[0], weeks[-1])
     top = max(1.05, float(cw["rate"].max() or 0) + 0.05)
     fig.update_yaxes(tickformat=".0%", range=[0, top], title=None)
@@ -107,13 +117,17 @@ def trend(cw: pd.DataFrame, phases: tuple[Phase, ...], target: float, ow: pd.Dat
     return _base(fig, 360)
 
 
-def ranking(table: pd.DataFrame, target: float, value: str = "rate", name: str = "name", denominator: str = "smartphone_households") -> go.Figure:
+def ranking(
+    table: pd.DataFrame, target: float, value: str = "rate", name: str = "name", denominator: str = "smartphone_households"
+) -> go.Figure:
     """Horizontal bars, lowest rate on top, coloured by status, with the target line: laggards first."""
     frame = table.sort_values([value, name], ascending=[False, True], na_position="first", kind="stable")
     states = [status(r, target) for r in frame[value]]
     custom = [
         [safe(n), fmt_pct(r), fmt_int(i), fmt_int(d), STATUS_LABEL[s], fmt_int(need)]
-        for n, r, i, d, s, need in zip(frame[name], frame[value], frame["installed"], frame[denominator], states, frame["needed"], strict=True)
+        for n, r, i, d, s, need in zip(
+            frame[name], frame[value], frame["installed"], frame[denominator], states, frame["needed"], strict=True
+        )
     ]
     fig = go.Figure(
         go.Bar(
@@ -128,7 +142,12 @@ def ranking(table: pd.DataFrame, target: float, value: str = "rate", name: str =
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[2]} / %{customdata[3]} = %{customdata[1]}<br>%{customdata[4]} · cần thêm %{customdata[5]}<extra></extra>",
         )
     )
-    fig.add_vline(x=target, line={"color": STATUS_COLOUR["red"], "dash": "dash", "width": 2}, annotation_text=f"{fmt_pct(target, 0)}", annotation_position="top")
+    fig.add_vline(
+        x=target,
+        line={"color": STATUS_COLOUR["red"], "dash": "dash", "width": 2},
+        annotation_text=f"{fmt_pct(target, 0)}",
+        annotation_position="top",
+    )
     top = max(1.0, float(frame[value].max() or 0) + 0.05) if len(frame) else 1.0
     fig.update_xaxes(tickformat=".0%", range=[0, top], title=None, side="top")
     fig.update_yaxes(title=None, automargin=True, showgrid=False)

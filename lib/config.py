@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -58,24 +60,43 @@ class Campaign:
 
 @dataclass(frozen=True)
 class AppSettings:
-    """How the app runs: which source, how long to cache, what day it is."""
+    """How the app runs: which source, with which key, how long to cache, where snapshots go."""
 
     source: str = str(SAMPLE_PATH)
     cache_ttl_seconds: int = 60
     today: dt.date = field(default_factory=lambda: dt.datetime.now(TIMEZONE).date())
+    credentials: dict[str, Any] | None = field(default=None, repr=False)
+    store_url: str | None = None
+
+    @property
+    def is_sample(self) -> bool:
+        """True when the app shows the bundled sample workbook."""
+        return Path(self.source).resolve() == SAMPLE_PATH.resolve()
 
 
-def app_settings(env: dict[str, str] | None = None) -> AppSettings:
-    """Read the app settings from the environment now (SONGIANG_SOURCE, SONGIANG_CACHE_TTL, SONGIANG_TODAY)."""
-    env = dict(os.environ) if env is None else env
+def app_settings(env: Mapping[str, str] | None = None, secrets: Mapping[str, Any] | None = None) -> AppSettings:
+    """The app settings now: environment (SONGIANG_*) first, then secrets.toml's [sheet] and [gcp_service_account].
+
+    SONGIANG_SOURCE (path or Google Sheets URL), SONGIANG_CACHE_TTL (seconds), SONGIANG_STORE
+    (sqlite:///path), SONGIANG_TODAY (YYYY-MM-DD, for demos and tests), GOOGLE_APPLICATION_CREDENTIALS
+    (a service-account JSON key file).
+    """
+    env = os.environ if env is None else env
+    secrets = secrets or {}
+    sheet = dict(secrets.get("sheet") or {})
     defaults = AppSettings()
-    today = defaults.today
-    if env.get("SONGIANG_TODAY"):
-        today = dt.date.fromisoformat(env["SONGIANG_TODAY"])
+    today = dt.date.fromisoformat(env["SONGIANG_TODAY"]) if env.get("SONGIANG_TODAY") else defaults.today
+    credentials = dict(secrets["gcp_service_account"]) if secrets.get("gcp_service_account") else None
+    if credentials is None and env.get("GOOGLE_APPLICATION_CREDENTIALS"):
+        from lib.google_sheets import load_key_file
+
+        credentials = load_key_file(env["GOOGLE_APPLICATION_CREDENTIALS"])
     return AppSettings(
-        source=env.get("SONGIANG_SOURCE") or defaults.source,
-        cache_ttl_seconds=int(env.get("SONGIANG_CACHE_TTL") or defaults.cache_ttl_seconds),
+        source=env.get("SONGIANG_SOURCE") or sheet.get("url") or defaults.source,
+        cache_ttl_seconds=int(env.get("SONGIANG_CACHE_TTL") or sheet.get("cache_ttl_seconds") or defaults.cache_ttl_seconds),
         today=today,
+        credentials=credentials,
+        store_url=env.get("SONGIANG_STORE") or sheet.get("snapshot_store") or None,
     )
 
 

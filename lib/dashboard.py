@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from lib import metrics
+from lib.live import History, history_issues
 from lib.validate import Dataset
 
 
@@ -21,6 +22,13 @@ class Dashboard:
     cw: pd.DataFrame  # commune × week
     ow: pd.DataFrame  # all officials × week
     summary: metrics.Summary
+    history: History | None = None
+
+    @property
+    def issues(self) -> pd.DataFrame:
+        """Cell issues of the workbook plus history changes noticed by the snapshot store."""
+        extra = history_issues(self.history, self.ds)
+        return pd.concat([self.ds.issues, extra], ignore_index=True) if len(extra) else self.ds.issues
 
     @property
     def weeks(self) -> list[dt.date]:
@@ -47,7 +55,7 @@ class Dashboard:
         return earlier[-1] if earlier else None
 
 
-def build(ds: Dataset) -> Dashboard:
+def build(ds: Dataset, history: History | None = None) -> Dashboard:
     """Compute the weekly tables and the summary once."""
     vw = metrics.village_weekly(ds)
     uw = metrics.unit_weekly(ds)
@@ -58,4 +66,5 @@ def build(ds: Dataset) -> Dashboard:
         cw=metrics.commune_weekly(vw, ds.campaign.household_target),
         ow=metrics.officials_weekly(uw),
         summary=metrics.summary(ds, vw=vw, uw=uw),
+        history=history,
     )

@@ -1,44 +1,100 @@
-"""The one thin adapter between the pure core and Streamlit: which source, cached loading.
+"""The one thin adapter between the pure core and Streamlit: settings from secrets, cached loading.
 
-Pages call `current()`; nothing else in lib imports streamlit.
+Pages call `current()`; nothing else in lib imports streamlit. The fetched workbook is cached
+for the configured TTL and shared by every viewer, so Google sees one read per TTL however many
+people watch; "Làm mới" (`refresh()`) drops it so the next run fetches now.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
 
 import streamlit as st
 
-from lib import dashboard
-from lib.config import SAMPLE_PATH, app_settings
-from lib.pipeline import read_source
-from lib.sources import SourceError
+from lib import dashboard, live
+from lib.config import AppSettings, app_settings
+from lib.sources import SourceError, read_xlsx
 from lib.validate import validate
 
 
 @dataclass(frozen=True)
-class Loaded:
-    """What a page needs: the dashboard, or a Vietnamese error message."""
+class Current:
+    """What a page needs: the dashboard (or an error message), and where it came from."""
 
     board: dashboard.Dashboard | None
+    loaded: live.Loaded | None
     error: str | None
-    is_sample: bool
+    settings: AppSettings
+    config: live.SourceConfig | None
 
 
-@st.cache_resource(show_spinner="Đang đọc và kiểm tra số liệu…", max_entries=4)
-def _load(source: str, today: dt.date, _ttl_bucket: int) -> dashboard.Dashboard:
-    # cache_resource, not cache_data: the dashboard is never mutated, and unpickling a
-    # province-size workbook on every rerun would cost more than the page itself.
-    return dashboard.build(validate(read_source(source), today))
-
-
-def current() -> Loaded:
-    """The dashboard for the configured source, cached for the configured TTL."""
-    settings = app_settings()
-    bucket = int(dt.datetime.now().timestamp() // max(settings.cache_ttl_seconds, 1))
+def secrets() -> Mapping[str, Any]:
+    """st.secrets as plain dicts, or {} when there is no secrets file (st.secrets raises then)."""
     try:
-        board = _load(settings.source, settings.today, bucket)
+        return {k: (dict(v) if hasattr(v, "items") else v) for k, v in st.secrets.items()}
+    except Exception:  # FileNotFoundError or StreamlitSecretNotFoundError, depending on the version
+        return {}
+
+
+def settings() -> AppSettings:
+    """The app settings now (environment first, then secrets)."""
+    return app_settings(secrets=secrets())
+
+
+@st.cache_resource(show_spinner="Đang đọc và kiểm tra số liệu…", max_entries=8)
+def _load(identity: str, _config: live.SourceConfig, today: dt.date, ttl_bucket: int) -> tuple[live.Loaded, dashboard.Dashboard]:
+    # cache_resource, not cache_data: the result is never mutated, and unpickling a province-size
+    # workbook on every rerun would cost more than drawing the page. The TTL bucket is an argument
+    # so the TTL can be read from settings at call time.
+    loaded = live.load(_config, today)
+    return loaded, dashboard.build(loaded.ds, loaded.history)
+
+
+@st.cache_resource(show_spinner="Đang đọc tệp tải lên…", max_entries=4)
+def _load_upload(digest: str, _data: bytes, name: str, today: dt.date) -> tuple[live.Loaded, dashboard.Dashboard]:
+    ds = validate(read_xlsx(_data, source=name, kind="upload"), today)
+    return live.Loaded(ds, fresh=True), dashboard.build(ds)
+
+
+UPLOAD_KEY = "uploaded_workbook"
+
+
+def use_upload(name: str, data: bytes) -> None:
+    """Show an uploaded .xlsx in this browser session instead of the configured source."""
+    st.session_state[UPLOAD_KEY] = (name, data)
+
+
+def forget_upload() -> None:
+    """Go back to the configured source."""
+    st.session_state.pop(UPLOAD_KEY, None)
+
+
+def current() -> Current:
+    """The dashboard for the configured source, fetched at most once per TTL for all viewers."""
+    try:
+        conf = settings()
     except SourceError as exc:
-        return Loaded(None, str(exc), False)
-    return Loaded(board, None, settings.source == str(SAMPLE_PATH))
+        return Current(None, None, str(exc), AppSettings(), None)
+    if UPLOAD_KEY in st.session_state:
+        name, data = st.session_state[UPLOAD_KEY]
+        try:
+            loaded, board = _load_upload(hashlib.sha256(data).hexdigest(), data, name, conf.today)
+        except SourceError as exc:
+            return Current(None, None, str(exc), conf, None)
+        return Current(board, loaded, None, replace(conf, source=name), None)
+    config = live.resolve(conf.source, conf.credentials, conf.store_url)
+    bucket = int(dt.datetime.now().timestamp() // max(conf.cache_ttl_seconds, 1))
+    try:
+        loaded, board = _load(f"{config.identity}|{config.service_account_email}", config, conf.today, bucket)
+    except SourceError as exc:
+        return Current(None, None, str(exc), conf, config)
+    return Current(board, loaded, None, conf, config)
+
+
+def refresh() -> None:
+    """Forget the cached workbook so the next run fetches it again."""
+    _load.clear()

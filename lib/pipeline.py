@@ -4,25 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from lib import metrics
-from lib.sources import RawWorkbook, SourceError, read_xlsx
+from lib.sources import RawWorkbook, SourceError
 from lib.validate import Dataset, validate
 
 
-def read_source(source: str) -> RawWorkbook:
-    """Read a source named by the user: a path to an .xlsx file."""
-    path = Path(source)
-    if path.suffix.lower() not in (".xlsx", ".xlsm") and not path.is_file():
-        raise SourceError(f"Không hiểu nguồn dữ liệu '{source}'. Hãy đưa đường dẫn tới tệp .xlsx.")
-    return read_xlsx(path)
+def read_source(source: str, credentials: Mapping[str, Any] | None = None) -> RawWorkbook:
+    """Read a source named by the user: an .xlsx path, or a Google Sheets URL (service account or shared link)."""
+    from lib.live import fetch, resolve
+
+    config = resolve(source, credentials)
+    if config.kind == "xlsx" and Path(source).suffix.lower() not in (".xlsx", ".xlsm") and not Path(source).is_file():
+        raise SourceError(f"Không hiểu nguồn dữ liệu '{source}'. Hãy đưa đường dẫn tới tệp .xlsx hoặc đường dẫn Google Sheet.")
+    return fetch(config)
 
 
-def load(source: str, today: dt.date) -> Dataset:
+def load(source: str, today: dt.date, credentials: Mapping[str, Any] | None = None) -> Dataset:
     """Read and validate a source in one call."""
-    return validate(read_source(source), today)
+    return validate(read_source(source, credentials), today)
 
 
 def _num(value: float | None) -> float | None:

@@ -71,11 +71,11 @@ def test_an_unreadable_source_shows_a_vietnamese_message_not_a_traceback(tmp_pat
 
 
 def test_a_rerun_reads_and_validates_nothing_again(workbook, monkeypatch):
-    import lib.loading
+    import lib.live
 
     calls = []
-    real = lib.loading.read_source
-    monkeypatch.setattr(lib.loading, "read_source", lambda source: calls.append(source) or real(source))
+    real = lib.live.fetch
+    monkeypatch.setattr(lib.live, "fetch", lambda config: calls.append(config.location) or real(config))
     at = run_app()
     at.run()
     at.run()

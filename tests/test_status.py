@@ -5,8 +5,18 @@ from lib.status import label, status
 
 @pytest.mark.parametrize(
     ("rate", "target", "expected"),
-    [(0.70, 0.70, "green"), (0.95, 0.70, "green"), (0.69, 0.70, "amber"), (0.55, 0.70, "amber"), (0.549, 0.70, "red"),
-     (1.0, 1.0, "green"), (0.86, 1.0, "amber"), (0.84, 1.0, "red"), (None, 0.7, "none"), (float("nan"), 0.7, "none")],
+    [
+        (0.70, 0.70, "green"),
+        (0.95, 0.70, "green"),
+        (0.69, 0.70, "amber"),
+        (0.55, 0.70, "amber"),
+        (0.549, 0.70, "red"),
+        (1.0, 1.0, "green"),
+        (0.86, 1.0, "amber"),
+        (0.84, 1.0, "red"),
+        (None, 0.7, "none"),
+        (float("nan"), 0.7, "none"),
+    ],
 )
 def test_one_traffic_light_rule_for_every_view(rate, target, expected):
     assert status(rate, target) == expected

@@ -1,0 +1,259 @@
+"""The snapshot history: every distinct workbook version fetched, so nothing the sheet said is lost.
+
+An embedded SQLite store (location given as a URL, `sqlite:///path`) keeps:
+- `snapshots`: one row per distinct version of a source (content hash, fetch time, the tables);
+- `facts`: each accepted weekly figure as an interval of snapshots in which it held, which gives
+  the first time a report was seen (real timeliness) and every past figure later rewritten or
+  deleted (history changes), without validating old versions again.
+Writes are single transactions, so a process killed mid-write leaves the last good state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from lib.sources import RawWorkbook
+from lib.validate import Dataset
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS snapshots (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    fetched_at TEXT NOT NULL,
+    last_checked_at TEXT NOT NULL,
+    payload BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS snapshots_by_source ON snapshots (source, id);
+CREATE TABLE IF NOT EXISTS facts (
+    source TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    key TEXT NOT NULL,
+    name TEXT NOT NULL,
+    week TEXT NOT NULL,
+    figures TEXT NOT NULL,
+    first_snapshot INTEGER NOT NULL,
+    last_snapshot INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS facts_open ON facts (source, last_snapshot);
+"""
+
+
+def _encode(value: object) -> object:
+    if isinstance(value, dt.datetime):
+        return {"$dt": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"$d": value.isoformat()}
+    if isinstance(value, dt.time | dt.timedelta):
+        return str(value)
+    return value
+
+
+def _decode(value: object) -> object:
+    if isinstance(value, dict):
+        if "$dt" in value:
+            return dt.datetime.fromisoformat(value["$dt"])
+        if "$d" in value:
+            return dt.date.fromisoformat(value["$d"])
+    return value
+
+
+def content_hash(raw: RawWorkbook) -> str:
+    """A hash of every tab's cells: equal for the same content, whenever it was fetched."""
+    body = json.dumps(
+        {t: [[_encode(v) for v in row] for row in rows] for t, rows in raw.tabs.items()}, ensure_ascii=False, sort_keys=True, default=str
+    )
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def _pack(raw: RawWorkbook) -> bytes:
+    body = {
+        "tabs": {t: [[_encode(v) for v in row] for row in rows] for t, rows in raw.tabs.items()},
+        "source": raw.source,
+        "kind": raw.kind,
+        "sheet_url": raw.sheet_url,
+        "gids": raw.gids,
+    }
+    return zlib.compress(json.dumps(body, ensure_ascii=False, default=str).encode("utf-8"))
+
+
+def _unpack(blob: bytes, fetched_at: dt.datetime) -> RawWorkbook:
+    body = json.loads(zlib.decompress(blob))
+    tabs = {t: [[_decode(v) for v in row] for row in rows] for t, rows in body["tabs"].items()}
+    return RawWorkbook(
+        tabs=tabs, source=body["source"], kind=body["kind"], fetched_at=fetched_at, sheet_url=body["sheet_url"], gids=body["gids"]
+    )
+
+
+def store_path(url: str) -> Path:
+    """The file behind a store URL (`sqlite:///data/x.sqlite`, `sqlite:////abs/x.sqlite` or a plain path)."""
+    if url.startswith("sqlite:///"):
+        return Path(url[len("sqlite:///") :])
+    if "://" in url:
+        raise ValueError(f"Chỉ hỗ trợ kho lưu trữ SQLite (sqlite:///đường/dẫn), không phải '{url.split('://')[0]}'.")
+    return Path(url)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One stored version of a source."""
+
+    id: int
+    fetched_at: dt.datetime
+    last_checked_at: dt.datetime
+    raw: RawWorkbook
+
+
+class SnapshotStore:
+    """Records distinct versions of each source and answers history questions about them."""
+
+    def __init__(self, url: str) -> None:
+        path = store_path(url)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        with self._connect() as db:
+            db.executescript(_SCHEMA)
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        return db
+
+    def record(self, raw: RawWorkbook, ds: Dataset, source: str) -> tuple[int, bool]:
+        """Store this fetch if its content changed since the last one; returns (snapshot id, was new)."""
+        digest = content_hash(raw)
+        now = raw.fetched_at.astimezone(dt.UTC).isoformat()
+        db = self._connect()
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            row = db.execute("SELECT id, content_hash FROM snapshots WHERE source = ? ORDER BY id DESC LIMIT 1", (source,)).fetchone()
+            if row and row[1] == digest:
+                db.execute("UPDATE snapshots SET last_checked_at = ? WHERE id = ?", (now, row[0]))
+                db.execute("COMMIT")
+                return row[0], False
+            cursor = db.execute(
+                "INSERT INTO snapshots (source, content_hash, fetched_at, last_checked_at, payload) VALUES (?, ?, ?, ?, ?)",
+                (source, digest, now, now, _pack(raw)),
+            )
+            new_id = int(cursor.lastrowid)
+            self._record_facts(db, source, ds, previous=row[0] if row else None, new_id=new_id)
+            db.execute("COMMIT")
+            return new_id, True
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        finally:
+            db.close()
+
+    def _record_facts(self, db: sqlite3.Connection, source: str, ds: Dataset, previous: int | None, new_id: int) -> None:
+        current = {(entity, key, week): (name, figures) for entity, key, name, week, figures in _facts(ds)}
+        open_rows = {}
+        if previous is not None:
+            for rowid, entity, key, week, figures in db.execute(
+                "SELECT rowid, entity, key, week, figures FROM facts WHERE source = ? AND last_snapshot = ?", (source, previous)
+            ):
+                open_rows[(entity, key, week)] = (rowid, figures)
+        extend, insert = [], []
+        for ident, (name, figures) in current.items():
+            found = open_rows.get(ident)
+            if found is not None and found[1] == figures:
+                extend.append((new_id, found[0]))
+            else:
+                insert.append((source, *ident[:2], name, ident[2], figures, new_id, new_id))
+        db.executemany("UPDATE facts SET last_snapshot = ? WHERE rowid = ?", extend)
+        db.executemany(
+            "INSERT INTO facts (source, entity, key, name, week, figures, first_snapshot, last_snapshot) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            insert,
+        )
+
+    def latest(self, source: str) -> Snapshot | None:
+        """The last good version of a source, to show when a fetch fails."""
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT id, fetched_at, last_checked_at, payload FROM snapshots WHERE source = ? ORDER BY id DESC LIMIT 1", (source,)
+            ).fetchone()
+        if row is None:
+            return None
+        fetched, checked = dt.datetime.fromisoformat(row[1]), dt.datetime.fromisoformat(row[2])
+        return Snapshot(row[0], fetched, checked, _unpack(row[3], checked))
+
+    def count(self, source: str) -> int:
+        """How many distinct versions of a source are stored."""
+        with self._connect() as db:
+            return int(db.execute("SELECT COUNT(*) FROM snapshots WHERE source = ?", (source,)).fetchone()[0])
+
+    def first_seen(self, source: str) -> pd.DataFrame:
+        """entity, key, week, first_seen (UTC): when each weekly report first appeared in a fetch."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT f.entity, f.key, f.week, MIN(s.fetched_at) FROM facts f JOIN snapshots s ON s.id = f.first_snapshot "
+                "WHERE f.source = ? GROUP BY f.entity, f.key, f.week",
+                (source,),
+            ).fetchall()
+            start = db.execute("SELECT MIN(fetched_at) FROM snapshots WHERE source = ?", (source,)).fetchone()[0]
+        frame = pd.DataFrame(rows, columns=["entity", "key", "week", "first_seen"])
+        frame["week"] = [dt.date.fromisoformat(w) for w in frame["week"]]
+        frame["first_seen"] = [dt.datetime.fromisoformat(t) for t in frame["first_seen"]]
+        frame.attrs["history_start"] = dt.datetime.fromisoformat(start) if start else None
+        return frame
+
+    def changes(self, source: str) -> pd.DataFrame:
+        """Every figure rewritten or removed between stored versions: entity, name, week, old, new, noticed_at."""
+        with self._connect() as db:
+            facts = db.execute(
+                "SELECT entity, key, name, week, figures, first_snapshot, last_snapshot FROM facts WHERE source = ? ORDER BY entity, key, week, first_snapshot",
+                (source,),
+            ).fetchall()
+            times = dict(db.execute("SELECT id, fetched_at FROM snapshots WHERE source = ?", (source,)).fetchall())
+            latest = db.execute("SELECT MAX(id) FROM snapshots WHERE source = ?", (source,)).fetchone()[0]
+        ids = sorted(times)
+        following = {a: b for a, b in zip(ids, ids[1:], strict=False)}
+        records = []
+        previous = None
+        for fact in facts:
+            entity, key, name, week, figures, first, last = fact
+            if previous and previous[:2] == (entity, key) and previous[3] == week:
+                records.append((entity, name, week, _installed(previous[4]), _installed(figures), times[first], "rewritten"))
+            elif previous and previous[6] != latest and not _same_slot(previous, fact):
+                records.append(_removed(previous, times, following))
+            previous = fact
+        if previous and previous[6] != latest:
+            records.append(_removed(previous, times, following))
+        frame = pd.DataFrame(records, columns=["entity", "name", "week", "old", "new", "noticed_at", "kind"])
+        frame["week"] = [dt.date.fromisoformat(w) for w in frame["week"]]
+        frame["noticed_at"] = [dt.datetime.fromisoformat(t) for t in frame["noticed_at"]]
+        return frame
+
+
+def _same_slot(a: tuple, b: tuple) -> bool:
+    return a[:2] == b[:2] and a[3] == b[3]
+
+
+def _removed(fact: tuple, times: dict[int, str], following: dict[int, int]) -> tuple:
+    entity, _, name, week, figures, _, last = fact
+    return (entity, name, week, _installed(figures), None, times[following[last]], "removed")
+
+
+def _installed(figures: str) -> int | None:
+    return json.loads(figures)[0]
+
+
+def _facts(ds: Dataset) -> Iterable[tuple[str, str, str, str, str]]:
+    for entity, frame, name_col in (("village", ds.village_reports, "village"), ("unit", ds.unit_reports, "unit")):
+        accounts = frame["accounts"] if "accounts" in frame else [None] * len(frame)
+        sent = frame["reports_sent"] if "reports_sent" in frame else [None] * len(frame)
+        for key, name, week, installed, acc, rep in zip(
+            frame["key"], frame[name_col], frame["week"], frame["installed"], accounts, sent, strict=True
+        ):
+            figures = json.dumps([int(installed), None if pd.isna(acc) else int(acc), None if pd.isna(rep) else int(rep)])
+            yield entity, str(key), str(name), week.isoformat(), figures

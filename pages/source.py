@@ -1,0 +1,78 @@
+"""Nguồn dữ liệu: where the figures come from, whether it works, and how to connect a sheet."""
+
+import streamlit as st
+
+from lib.loading import current, forget_upload, refresh, use_upload
+from lib.template import write_template
+
+st.title("Nguồn dữ liệu")
+now = current()
+conf, config = now.settings, now.config
+
+st.subheader("Nguồn hiện tại")
+if now.loaded is not None and now.loaded.ds.source.kind == "upload":
+    st.write(f"Tệp tải lên trong phiên này: {now.loaded.ds.source.source}")
+    if st.button("Quay lại nguồn chính", key="forget_upload"):
+        forget_upload()
+        st.rerun()
+elif config is None or config.kind == "xlsx":
+    st.write("Tệp Excel trên máy chủ" + (" — **dữ liệu mẫu**" if conf.is_sample else "") + ".")
+    st.code(conf.source, language=None)
+else:
+    mode = "tài khoản dịch vụ (service account)" if config.kind == "google" else "đường liên kết công khai"
+    st.write(f"Google Sheet, đọc bằng {mode}:")
+    st.code(f"https://docs.google.com/spreadsheets/d/{config.location}/edit", language=None)
+
+if now.error:
+    st.error(f"Không đọc được nguồn: {now.error}", icon="⚠️")
+elif now.loaded is not None and not now.loaded.fresh:
+    st.warning(f"Lần đọc gần nhất không thành công: {now.loaded.problem} Bảng đang dùng bản lưu gần nhất.", icon="⚠️")
+else:
+    st.success("Đọc được số liệu.", icon="✅")
+if now.loaded is not None and now.loaded.history is not None:
+    history = now.loaded.history
+    st.caption(f"Kho lịch sử: {history.versions} phiên bản khác nhau đã lưu.")
+if st.button("Làm mới ngay", key="refresh_source", help="Đọc lại Sheet ngay, không chờ hết thời gian lưu tạm"):
+    refresh()
+    st.rerun()
+st.caption(f"Số liệu được lưu tạm {conf.cache_ttl_seconds} giây và dùng chung cho mọi người xem.")
+
+email = config.service_account_email if config is not None else ""
+st.subheader("Kết nối Google Sheet")
+st.markdown(
+    """
+**Cách 1 — tài khoản dịch vụ (khuyên dùng, Sheet không cần công khai)**
+
+1. Người quản trị tạo một *tài khoản dịch vụ* trên Google Cloud, bật *Google Sheets API* và tải tệp khóa JSON.
+2. Mở Google Sheet → **Chia sẻ** → thêm email của tài khoản dịch vụ với quyền **Người xem**.
+3. Ghi đường dẫn Sheet và nội dung tệp khóa vào `.streamlit/secrets.toml` (xem `secrets.toml.example`):
+   mục `[sheet]` có `url`, mục `[gcp_service_account]` chép các trường của tệp JSON.
+4. Khởi động lại ứng dụng. Bảng chỉ xin quyền **chỉ đọc**.
+
+**Cách 2 — đường liên kết công khai (không cần khóa)**
+
+1. Mở Google Sheet → **Chia sẻ** → *Quyền truy cập chung*: **Bất kỳ ai có đường liên kết** → **Người xem**.
+2. Ghi đường dẫn vào `.streamlit/secrets.toml`, mục `[sheet]`, khóa `url` (không cần `[gcp_service_account]`).
+"""
+)
+if email:
+    st.write("Email cần chia sẻ Sheet (quyền Người xem):")
+    st.code(email, language=None)
+
+st.subheader("Mẫu sổ số liệu")
+st.write(
+    "Tải mẫu gồm các tab Thôn, Báo cáo thôn, Đơn vị, Báo cáo đơn vị, Cấu hình, Giai đoạn và tab Hướng dẫn; tải lên Google Drive rồi mở bằng Google Sheets."
+)
+st.download_button(
+    "Tải mẫu .xlsx",
+    data=write_template(),
+    file_name="mau_so_lieu_i-hatinh.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="template_download",
+)
+
+st.subheader("Xem thử một tệp Excel")
+uploaded = st.file_uploader("Tải lên tệp .xlsx để kiểm tra và xem trong phiên này", type=["xlsx"], key="upload")
+if uploaded is not None and st.button("Dùng tệp này", key="use_upload"):
+    use_upload(uploaded.name, uploaded.getvalue())
+    st.rerun()

@@ -1,0 +1,191 @@
+"""The snapshot store and the live loader: dedup, history changes, timeliness, fallback."""
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import responses
+from fake_google import KEY, FakeGoogle
+
+from conftest import D1, D2, D3, REPORTS, TODAY, book
+from lib import live, metrics
+from lib.config import TIMEZONE
+from lib.sample import SampleSpec, build
+from lib.snapshots import SnapshotStore, content_hash
+from lib.validate import validate
+
+
+def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=TIMEZONE)
+
+
+def fetched(when: dt.datetime, **tabs):
+    raw = book(**tabs)
+    raw.fetched_at = when
+    return raw, validate(raw, TODAY)
+
+
+@pytest.fixture
+def store(tmp_path):
+    return SnapshotStore(f"sqlite:///{tmp_path / 'snap.sqlite'}")
+
+
+def test_the_same_content_is_stored_once(store):
+    first = store.record(*fetched(at(D1, 10)), "s")
+    second = store.record(*fetched(at(D1, 11)), "s")
+    assert first == (1, True) and second == (1, False)
+    assert store.count("s") == 1
+    assert store.latest("s").last_checked_at == at(D1, 11)
+
+
+def test_a_snapshot_round_trips_every_cell_including_dates(store):
+    raw, ds = fetched(at(D1, 10))
+    store.record(raw, ds, "s")
+    back = store.latest("s").raw
+    assert back.tabs == raw.tabs and content_hash(back) == content_hash(raw)
+
+
+def test_a_past_week_rewritten_after_its_deadline_is_a_history_change(store):
+    store.record(*fetched(at(D2, 20)), "s")
+    changed = [row[:] for row in REPORTS]
+    changed[1][2] = 25  # Thôn Trung Hòa, week D1: 30 -> 25, typed over a week later
+    store.record(*fetched(at(D2 + dt.timedelta(days=3), 9), Bao_cao_thon=changed), "s")
+    changes = store.changes("s")
+    assert changes[["name", "week", "old", "new", "kind"]].values.tolist() == [["Thôn Trung Hòa", D1, 30, 25, "rewritten"]]
+    issues = live.history_issues(live.History(store.first_seen("s"), changes, 2, None), validate(book(Bao_cao_thon=changed), TODAY))
+    assert issues["code"].tolist() == ["history_changed"]
+    assert "từ 30 thành 25" in issues.iloc[0]["message"]
+
+
+def test_a_correction_before_the_deadline_is_not_a_history_change(store):
+    early = [row[:] for row in REPORTS]
+    early[3][2] = 70
+    store.record(*fetched(at(D2, 9), Bao_cao_thon=early), "s")
+    store.record(*fetched(at(D2, 15)), "s")  # 70 -> 75 on the report day itself
+    changes = store.changes("s")
+    assert len(changes) == 1
+    assert live.history_issues(live.History(store.first_seen("s"), changes, 2, None), validate(book(), TODAY)).empty
+
+
+def test_a_deleted_row_is_noticed(store):
+    store.record(*fetched(at(D2, 20)), "s")
+    store.record(*fetched(at(D3, 9), Bao_cao_thon=REPORTS[:2] + REPORTS[3:]), "s")  # Thôn 1's D1 row deleted
+    changes = store.changes("s")
+    assert changes[["name", "week", "old", "new", "kind"]].values.tolist() == [["Thôn 1", D1, 40, None, "removed"]]
+    assert changes.iloc[0]["noticed_at"] == at(D3, 9)
+
+
+def test_first_seen_times_give_real_timeliness(store):
+    store.record(*fetched(at(D1, 8), Bao_cao_thon=REPORTS[:3]), "s")  # D1 reports seen Thursday morning
+    store.record(*fetched(at(D2 + dt.timedelta(days=1), 8)), "s")  # D2 reports first seen on Friday: late
+    history = live.History(store.first_seen("s"), store.changes("s"), 2, store.first_seen("s").attrs["history_start"])
+    ds = validate(book(), TODAY)
+    table = live.timeliness(metrics.village_weekly(ds), ds.village_reports, history, now=at(D3, 12))
+    status = {(r.name, r.week): r.status for r in table.itertuples()}
+    assert status[("Thôn Trung Hòa", D1)] == "on_time"
+    assert status[("Thôn Trung Hòa", D2)] == "late"
+    assert status[("Thôn Yên Thọ", D2)] == "missing"
+
+
+def test_without_history_timeliness_comes_from_the_typed_dates():
+    ds = validate(book(Bao_cao_thon=REPORTS + [[dt.date(2026, 5, 1), "Thôn 1", 100]]), TODAY)
+    table = live.timeliness(metrics.village_weekly(ds), ds.village_reports, None, now=at(D3, 23, 0))
+    status = {(r.name, r.week): r.status for r in table.itertuples()}
+    assert status[("Thôn 1", D3)] == "late"
+    assert status[("Thôn Trung Hòa", D3)] == "pending"
+    assert status[("Thôn Trung Hòa", D1)] == "on_time"
+
+
+def test_a_process_killed_mid_write_leaves_the_store_intact(store, tmp_path):
+    store.record(*fetched(at(D1, 10)), "s")
+    script = f"""
+import sqlite3, os
+db = sqlite3.connect({str(store.path)!r}, isolation_level=None)
+db.execute("BEGIN IMMEDIATE")
+db.execute("INSERT INTO snapshots (source, content_hash, fetched_at, last_checked_at, payload) VALUES ('s', 'x', 'y', 'z', x'00')")
+db.execute("DELETE FROM facts")
+os._exit(9)  # killed before COMMIT
+"""
+    assert subprocess.run([sys.executable, "-c", script]).returncode == 9
+    reopened = SnapshotStore(f"sqlite:///{store.path}")
+    assert reopened.count("s") == 1
+    assert reopened.latest("s").raw.tabs == book().tabs
+    assert not reopened.first_seen("s").empty
+    assert reopened.record(*fetched(at(D2, 10), Bao_cao_thon=REPORTS[:3]), "s") == (2, True)
+
+
+def test_store_urls():
+    from lib.snapshots import store_path
+
+    assert store_path("sqlite:///data/x.sqlite") == Path("data/x.sqlite")
+    assert store_path("sqlite:////tmp/x.sqlite") == Path("/tmp/x.sqlite")
+    with pytest.raises(ValueError):
+        store_path("postgresql://host/db")
+
+
+@pytest.fixture
+def google():
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield FakeGoogle(mock, build(SampleSpec(villages=6, units=4, weeks=5, seed=3)))
+
+
+@pytest.fixture
+def config(tmp_path):
+    from fake_google import service_account_info
+
+    from lib.google_sheets import RetryPolicy
+
+    live.forget_readers()
+    conf = live.resolve(KEY, service_account_info(), f"sqlite:///{tmp_path / 'live.sqlite'}")
+    live._reader(conf).policy = RetryPolicy(sleep=lambda s: None)
+    yield conf
+    live.forget_readers()
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "fault", "reason"),
+    [
+        ("batchGet", 429, "quota"),
+        ("batchGet", 500, "server"),
+        ("batchGet", 503, "server"),
+        ("batchGet", "timeout", "network"),
+        ("batchGet", "reset", "network"),
+        ("batchGet", "malformed", "malformed"),
+        ("batchGet", 403, "permission"),
+        ("batchGet", 404, "not_found"),
+    ],
+)
+def test_a_failed_fetch_serves_the_last_good_snapshot_and_recovers(google, config, endpoint, fault, reason):
+    good = live.load(config, TODAY)
+    assert good.fresh and good.history.versions == 1
+    google.fail(endpoint, *[fault] * 3)
+    fallback = live.load(config, TODAY)
+    assert not fallback.fresh and fallback.problem.reason == reason
+    assert fallback.ds.village_reports.equals(good.ds.village_reports)
+    google.faults.clear()  # the fault clears
+    recovered = live.load(config, TODAY)
+    assert recovered.fresh and recovered.history.versions == 1
+
+
+def test_a_renamed_tab_falls_back_with_the_tab_named(google, config):
+    live.load(config, TODAY)
+    google.rename("Báo cáo thôn", "Bao cao T11")
+    fallback = live.load(config, TODAY)
+    assert not fallback.fresh and fallback.problem.reason == "renamed"
+    assert "'Báo cáo thôn'" in str(fallback.problem)
+
+
+def test_with_no_snapshot_yet_a_failure_is_reported(google, config):
+    google.fail("batchGet", 404)
+    with pytest.raises(live.FetchError):
+        live.load(config, TODAY)
+
+
+def test_an_empty_sheet_is_read_and_reported_as_missing_tabs(google, config):
+    google.tabs = {"Trang tính1": []}
+    google.gids = {"Trang tính1": 0}
+    loaded = live.load(config, TODAY)
+    assert loaded.fresh
+    assert set(loaded.ds.issues["code"]) == {"missing_tab"}
