@@ -1,0 +1,106 @@
+"""AppTest on a live-shaped Google Sheet: one read per TTL for everyone, refresh, fallback banners, no secrets shown."""
+
+import pytest
+import responses
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from conftest import TODAY
+from fake_google import SHEET_URL, FakeGoogle, key_material, service_account_info
+from lib import live
+from lib.sample import SampleSpec, build
+
+TIMEOUT = 60
+
+
+@pytest.fixture(autouse=True)
+def clean(monkeypatch):
+    for name in ("SONGIANG_SOURCE", "GOOGLE_APPLICATION_CREDENTIALS", "SONGIANG_STORE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SONGIANG_TODAY", TODAY.isoformat())
+    monkeypatch.setenv("SONGIANG_CACHE_TTL", "86400")
+    monkeypatch.setattr("lib.google_sheets.RetryPolicy.sleep", staticmethod(lambda s: None))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    live.forget_readers()
+    yield
+    st.cache_resource.clear()
+    live.forget_readers()
+
+
+@pytest.fixture
+def google():
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield FakeGoogle(mock, build(SampleSpec(villages=6, units=4, weeks=5, seed=3)))
+
+
+def session(tmp_path, page: str = "app.py") -> AppTest:
+    at = AppTest.from_file(f"../{page}", default_timeout=TIMEOUT)
+    at.secrets["sheet"] = {"url": SHEET_URL, "snapshot_store": f"sqlite:///{tmp_path / 'snap.sqlite'}"}
+    at.secrets["gcp_service_account"] = service_account_info()
+    return at
+
+
+def everything_shown(at: AppTest) -> str:
+    """Every element's full protobuf message, as sent to the browser."""
+    found = []
+
+    def walk(node) -> None:
+        if getattr(node, "proto", None) is not None:
+            found.append(str(node.proto))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return "\n".join(found)
+
+
+def test_many_viewers_share_one_read_and_see_where_the_data_came_from(google, tmp_path):
+    first = session(tmp_path).run()
+    second = session(tmp_path).run()
+    assert not first.exception and not second.exception
+    assert google.calls["batchGet"] == 1 and google.calls["metadata"] == 1
+    assert any("Dữ liệu từ Google Sheet lúc" in c.value for c in first.caption)
+    assert not first.warning
+
+
+def test_refresh_reads_the_sheet_again_now(google, tmp_path):
+    at = session(tmp_path).run()
+    at.button(key="refresh").click().run()
+    assert not at.exception
+    assert google.calls["batchGet"] == 2
+
+
+@pytest.mark.parametrize(
+    ("fault", "words"),
+    [(503, "Máy chủ Google"), (429, "giới hạn số lần đọc"), ("timeout", "hết thời gian chờ"), (403, "dashboard@son-giang-test.iam.gserviceaccount.com"), (404, "không tìm thấy")],
+)
+def test_a_failure_after_a_good_read_shows_the_last_snapshot_with_a_banner(google, tmp_path, fault, words):
+    at = session(tmp_path).run()
+    good = [m.value for m in at.metric]
+    google.fail("batchGet", *[fault] * 3)
+    at.button(key="refresh").click().run()
+    assert not at.exception
+    assert [m.value for m in at.metric] == good
+    banner = " ".join(w.value for w in at.warning)
+    assert words.lower() in banner.lower() and "bản lưu" in banner
+    google.faults.clear()
+    at.button(key="refresh").click().run()
+    assert not at.warning
+
+
+def test_a_failure_with_no_snapshot_yet_explains_and_points_to_the_setup_page(google, tmp_path):
+    google.fail("metadata", 403)
+    at = session(tmp_path).run()
+    assert not at.exception
+    assert "Người xem" in at.error[0].value
+
+
+def test_no_page_ever_shows_key_material(google, tmp_path):
+    at = session(tmp_path).run()
+    google.fail("batchGet", 500, 500, 500)
+    at.button(key="refresh").click().run()
+    at.switch_page("pages/source.py").run()
+    shown = everything_shown(at)
+    assert "dashboard@son-giang-test.iam.gserviceaccount.com" in shown  # the email to share with is shown on purpose
+    assert not any(secret in shown for secret in key_material())
