@@ -190,3 +190,22 @@ def test_check_with_a_sheet_that_fails_exits_2_without_secrets(google, tmp_path,
     out = capsys.readouterr()
     assert status == 2 and "Người xem" in out.err
     assert not any(secret in out.out + out.err for secret in key_material())
+
+
+def test_the_snapshot_command_stores_only_changed_versions(google, tmp_path, capsys):
+    from lib.__main__ import main
+    from lib.snapshots import SnapshotStore
+
+    key_file = tmp_path / "key.json"
+    key_file.write_text(json.dumps(service_account_info()))
+    store = f"sqlite:///{tmp_path / 'cron.sqlite'}"
+    live.forget_readers()
+    assert main(["snapshot", SHEET_URL, "--credentials", str(key_file), "--store", store]) == 0
+    assert main(["snapshot", SHEET_URL, "--credentials", str(key_file), "--store", store]) == 0
+    google.tabs["Báo cáo thôn"].append(google.tabs["Báo cáo thôn"][-1][:2] + [1])
+    assert main(["snapshot", SHEET_URL, "--credentials", str(key_file), "--store", store]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(" #")[0] for line in lines] == ["Đã lưu phiên bản mới", "Không thay đổi so với phiên bản", "Đã lưu phiên bản mới"]
+    assert SnapshotStore(store).count(f"google:{KEY}") == 2
+    google.fail("batchGet", 404)
+    assert main(["snapshot", SHEET_URL, "--credentials", str(key_file), "--store", store]) == 2
