@@ -154,3 +154,113 @@ def ranking(
     fig = _base(fig, 80 + 26 * max(len(frame), 1))
     fig.update_layout(showlegend=False, bargap=0.25)
     return fig
+
+
+# Okabe–Ito, one colour per line; the status colours stay reserved for đạt / chưa đạt.
+SERIES = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+
+
+def village_trend(vw: pd.DataFrame, phases: tuple[Phase, ...], target: float) -> go.Figure:
+    """One line per selected village: its rate by week against the target, carried weeks hollow."""
+    fig = go.Figure()
+    if vw.empty:
+        return _base(fig, 320)
+    for i, (name, rows) in enumerate(vw.groupby("name", sort=True)):
+        custom = [
+            [fmt_date(w), fmt_pct(r), fmt_int(n), "số tuần trước" if c else "báo cáo"]
+            for w, r, n, c in zip(rows["week"], rows["rate"], rows["installed"], rows["carried"], strict=True)
+        ]
+        fig.add_trace(
+            go.Scatter(
+                x=list(rows["week"]),
+                y=rows["rate"],
+                name=safe(name),
+                mode="lines+markers",
+                line={"color": SERIES[i % len(SERIES)], "width": 2},
+                marker={"symbol": ["circle-open" if c else "circle" for c in rows["carried"]], "size": 7},
+                customdata=custom,
+                hovertemplate=f"<b>{safe(name)}</b><br>"
+                + "Tuần %{customdata[0]}: %{customdata[2]} hộ = %{customdata[1]} (%{customdata[3]})<extra></extra>",
+            )
+        )
+    weeks = sorted(vw["week"].unique())
+    fig.add_hline(
+        y=target,
+        line={"color": STATUS_COLOUR["red"], "dash": "dash", "width": 2},
+        annotation_text=f"Chỉ tiêu {fmt_pct(target, 0)}",
+        annotation_position="bottom right",
+    )
+    _phase_bands(fig, phases, weeks[0], weeks[-1])
+    fig.update_yaxes(tickformat=".0%", range=[0, max(1.05, float(vw["rate"].max() or 0) + 0.05)])
+    fig.update_xaxes(tickformat="%d/%m")
+    return _base(fig, 340)
+
+
+def weekly_gains(vw: pd.DataFrame) -> go.Figure:
+    """Households newly installed each week, one bar group per selected village."""
+    fig = go.Figure()
+    for i, (name, rows) in enumerate(vw.groupby("name", sort=True)):
+        fig.add_trace(
+            go.Bar(
+                x=list(rows["week"]),
+                y=rows["change"],
+                name=safe(name),
+                marker={"color": SERIES[i % len(SERIES)]},
+                customdata=[[fmt_date(w), fmt_int(c)] for w, c in zip(rows["week"], rows["change"], strict=True)],
+                hovertemplate=f"<b>{safe(name)}</b><br>" + "Tuần %{customdata[0]}: %{customdata[1]} hộ<extra></extra>",
+            )
+        )
+    fig.update_xaxes(tickformat="%d/%m")
+    fig.update_yaxes(title=None, tickformat=",d")
+    fig.update_layout(barmode="group")
+    return _base(fig, 280)
+
+
+TIMELINESS_COLOUR = {"on_time": "#009E73", "late": "#E69F00", "carried": "#CC79A7", "missing": "#D55E00", "pending": "#E6E9EF"}
+
+
+def timeliness_heatmap(table: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
+    """Village × week grid: on time / late / carried forward / missing / not yet due."""
+    fig = go.Figure()
+    if table.empty:
+        return _base(fig, 240)
+    order = list(TIMELINESS_COLOUR)
+    names = sorted(table["name"].astype(str).unique(), reverse=True)
+    weeks = sorted(table["week"].unique())
+    grid = table.pivot_table(index="name", columns="week", values="status", aggfunc="first").reindex(index=names, columns=weeks)
+    z = [[order.index(s) if isinstance(s, str) else None for s in row] for row in grid.to_numpy()]
+    text = [[labels.get(s, "") if isinstance(s, str) else "" for s in row] for row in grid.to_numpy()]
+    n = len(order)
+    scale = []
+    for i, key in enumerate(order):
+        scale += [[i / n, TIMELINESS_COLOUR[key]], [(i + 1) / n, TIMELINESS_COLOUR[key]]]
+    fig.add_trace(
+        go.Heatmap(
+            z=z,
+            x=[fmt_date(w)[:5] for w in weeks],
+            y=[safe(n_) for n_ in names],
+            zmin=-0.5,
+            zmax=n - 0.5,
+            colorscale=scale,
+            showscale=False,
+            xgap=1,
+            ygap=1,
+            customdata=text,
+            hovertemplate="%{y} · tuần %{x}: %{customdata}<extra></extra>",
+        )
+    )
+    for key in order:  # a legend, since the heatmap itself has none for categories
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                marker={"size": 10, "color": TIMELINESS_COLOUR[key], "symbol": "square"},
+                name=labels[key],
+            )
+        )
+    fig.update_xaxes(side="top", tickangle=-60, type="category")
+    fig.update_yaxes(type="category", automargin=True)
+    fig = _base(fig, 120 + 18 * len(names))
+    fig.update_layout(legend={"orientation": "h", "y": -0.02, "yanchor": "top"}, plot_bgcolor="white")
+    return fig

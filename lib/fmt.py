@@ -38,3 +38,11 @@ def fmt_signed(value: float | int | None) -> str:
 def fmt_date(day: dt.date | None) -> str:
     """date → 'dd/mm/yyyy'."""
     return day.strftime("%d/%m/%Y") if day else "–"
+
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$:"})
+
+
+def md_escape(text: object) -> str:
+    """Cell text made inert inside Streamlit markdown: no emphasis, links, images, HTML or math."""
+    return str(text).translate(_MD_SPECIAL).replace("\n", " ")

@@ -191,7 +191,7 @@ def timeliness(vw: pd.DataFrame, reports: pd.DataFrame, history: History | None,
 
 def history_issues(history: History | None, ds: Dataset) -> pd.DataFrame:
     """A `history_changed` warning for each past figure rewritten or removed after its week's deadline."""
-    columns = ["sheet", "row", "column", "cell", "severity", "code", "message", "value"]
+    columns = ["sheet", "row", "column", "cell", "severity", "code", "message", "value", "subject"]
     if history is None or history.changes.empty:
         return pd.DataFrame(columns=columns)
     records = []
@@ -218,6 +218,7 @@ def history_issues(history: History | None, ds: Dataset) -> pd.DataFrame:
                 "history_changed",
                 text + " Nếu không cố ý, hãy khôi phục số cũ.",
                 str(change.old),
+                change.name,
             )
         )
     return pd.DataFrame(records, columns=columns)

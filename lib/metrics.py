@@ -284,3 +284,54 @@ def phase_results(ds: Dataset, cw: pd.DataFrame, ow: pd.DataFrame) -> list[Phase
             )
         )
     return results
+
+
+@dataclass(frozen=True)
+class Pace:
+    """Are we on pace? The recent run-rate, when the target is reached at it, and what a deadline needs."""
+
+    as_of: dt.date | None
+    installed: int
+    goal: int  # households installed at which the commune reaches the target
+    remaining: int  # households still needed at commune level
+    run_rate: float  # households per week over the window
+    window_weeks: int
+    eta: dt.date | None  # when the target is reached at the run-rate (None: never at this rate, or already reached)
+    deadline: dt.date
+    per_week_needed: float  # households per week needed to reach the goal by the deadline
+    reached: bool
+    on_pace: bool
+
+
+def pace(cw: pd.DataFrame, target: float, deadline: dt.date, window: int = 4) -> Pace:
+    """Commune pace vs the household target: run-rate over the last `window` weeks, ETA, need per week to a deadline."""
+    if cw.empty:
+        return Pace(None, 0, 0, 0, 0.0, 0, None, deadline, 0.0, False, False)
+    last = cw.iloc[-1]
+    installed, smart = int(last["installed"]), int(last["smartphone_households"])
+    goal = needed_for(target, smart)
+    remaining = max(goal - installed, 0)
+    span = min(window, len(cw) - 1)
+    run_rate = (installed - int(cw.iloc[-1 - span]["installed"])) / span if span > 0 else float(installed)
+    as_of = last["week"]
+    weeks_left = max((deadline - as_of).days / 7, 0)
+    reached = remaining == 0
+    eta = None
+    if not reached and run_rate > 0:
+        eta = as_of + dt.timedelta(days=math.ceil(7 * remaining / run_rate))
+    per_week = remaining / weeks_left if weeks_left > 0 else float(remaining)
+    on_pace = reached or (eta is not None and eta <= deadline)
+    return Pace(as_of, installed, goal, remaining, run_rate, span, eta, deadline, per_week, reached, on_pace)
+
+
+def default_deadline(phases: tuple[Phase, ...], day: dt.date | None) -> dt.date:
+    """The end of the phase the day falls in (the last phase's end after all phases)."""
+    if not phases:
+        return day or dt.date.today()
+    if day is None:
+        return phases[-1].end
+    current = [p for p in phases if p.start <= day <= p.end]
+    if current:
+        return current[-1].end
+    later = [p for p in phases if p.start > day]
+    return later[0].end if later else phases[-1].end

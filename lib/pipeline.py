@@ -10,7 +10,7 @@ from typing import Any
 
 from lib import metrics
 from lib.sources import RawWorkbook, SourceError
-from lib.validate import Dataset, validate
+from lib.validate import ISSUE_COLUMNS, Dataset, validate
 
 
 def read_source(source: str, credentials: Mapping[str, Any] | None = None) -> RawWorkbook:
@@ -37,7 +37,7 @@ def check_result(ds: Dataset) -> dict[str, Any]:
     vw = metrics.village_weekly(ds)
     s = metrics.summary(ds, vw=vw)
     table = metrics.village_table(ds, vw, s.as_of).sort_values("name", kind="stable")
-    issues = ds.issues.astype(object).where(ds.issues.notna(), None)
+    issues = ds.issues[ISSUE_COLUMNS].astype(object).where(ds.issues[ISSUE_COLUMNS].notna(), None)
     return {
         "source": ds.source.source,
         "rows": ds.rows,

@@ -34,7 +34,7 @@ from lib.normalize import (
 )
 from lib.sources import Cell, RawWorkbook, Rows
 
-ISSUE_COLUMNS = ["sheet", "row", "column", "cell", "severity", "code", "message", "value"]
+ISSUE_COLUMNS = ["sheet", "row", "column", "cell", "severity", "code", "message", "value"]  # the contract; frames add "subject"
 HEADER_SCAN_ROWS = 30
 _TOTAL_ROW_KEYS = frozenset({"tong", "tong cong", "cong", "tong so", "toan xa", "tong toan xa"})
 
@@ -97,6 +97,7 @@ class _Issues:
 
     def __init__(self) -> None:
         self.items: list[Issue] = []
+        self.rows: list[_Row | None] = []
 
     def add(
         self,
@@ -113,6 +114,16 @@ class _Issues:
         if row is not None and severity == "error":
             row.rejected = True
         self.items.append(Issue(sheet, row.number if row else None, header, cell, severity, code, message, _show(value)))
+        self.rows.append(row)
+
+    def subjects(self) -> list[str]:
+        """The village or unit each issue is about (as on the roster when resolved, else as typed)."""
+        names = []
+        for row in self.rows:
+            values = row.values if row is not None else {}
+            name = values.get("display") or values.get("name") or values.get("village") or values.get("unit") or ""
+            names.append(str(name) if row is not None and row.cells.get("item") is None else "")
+        return names
 
 
 def _show(value: object) -> str:
@@ -146,6 +157,7 @@ def validate(raw: RawWorkbook, today: dt.date) -> Dataset:
     }
     frame = pd.DataFrame([asdict(i) for i in issues.items], columns=ISSUE_COLUMNS)
     frame["row"] = frame["row"].astype("Int64")
+    frame["subject"] = issues.subjects()
     return Dataset(
         villages=_roster_frame(villages, schema.VILLAGES),
         village_reports=_report_frame(village_reports, "village"),

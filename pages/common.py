@@ -48,3 +48,40 @@ def board_or_stop() -> Dashboard:
     if now.settings.is_sample:
         st.info("Đây là **dữ liệu mẫu** (giả lập) để xem thử bảng theo dõi; chưa phải số liệu thật của xã.", icon="ℹ️")
     return board
+
+
+SEVERITY_LABEL = {"error": "Lỗi", "warning": "Cảnh báo"}
+
+
+def issue_table(board: Dashboard, issues, key: str) -> None:  # noqa: ANN001 - a DataFrame of issues
+    """Issues as a table: severity, where (with a link to the cell on Google Sheets), what and how to fix."""
+    raw = board.ds.source
+    view = issues.assign(
+        severity=[SEVERITY_LABEL.get(x, x) for x in issues["severity"]],
+        where=[f"{t}!{c}" if c else t for t, c in zip(issues["sheet"], issues["cell"], strict=True)],
+        link=[raw.cell_link(t, c) for t, c in zip(issues["sheet"], issues["cell"], strict=True)],
+    )
+    columns = ["severity", "where", "subject", "message", "value"] + (["link"] if view["link"].notna().any() else [])
+    st.dataframe(
+        view[columns],
+        hide_index=True,
+        column_config={
+            "severity": st.column_config.TextColumn("Mức"),
+            "where": st.column_config.TextColumn("Ô"),
+            "subject": st.column_config.TextColumn("Thôn / đơn vị"),
+            "message": st.column_config.TextColumn("Vấn đề và cách sửa", width="large"),
+            "value": st.column_config.TextColumn("Đã nhập"),
+            "link": st.column_config.LinkColumn("Mở ô", display_text="Mở trên Sheet"),
+        },
+        key=key,
+    )
+
+
+def progress_column(title: str):  # noqa: ANN201 - a Streamlit column config
+    """A progress bar for a rate given as whole percent (see `percent_floor`), shown as '69 %'."""
+    return st.column_config.ProgressColumn(title, format="%d %%", min_value=0, max_value=100)
+
+
+def percent_floor(rates):  # noqa: ANN001, ANN201 - a Series of rates 0..1
+    """Rates as whole percents rounded down, so a village at 69,9 % never shows 70 %."""
+    return (rates.astype("float64") * 100 + 1e-9).apply(lambda v: v if v != v else int(v))

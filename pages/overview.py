@@ -1,41 +1,92 @@
-"""Tổng quan: where the commune stands against each target, who lags, who has not reported."""
+"""Tổng quan: where the commune stands against each target, who lags, are we on pace, who has not reported."""
+
+import datetime as dt
 
 import streamlit as st
 
-from lib import charts
+from lib import charts, metrics
 from lib.fmt import fmt_date, fmt_int, fmt_pct, fmt_pp
-from pages.common import board_or_stop
+from pages.common import board_or_stop, percent_floor, progress_column
 
 st.title("Tổng quan")
 board = board_or_stop()
 s, campaign = board.summary, board.ds.campaign
 now = board.commune_at(s.as_of)
+deadline = st.session_state.get("deadline") or metrics.default_deadline(campaign.phases, s.as_of)
+p = metrics.pace(board.cw, campaign.household_target, deadline)
+pace_word = "Đã đạt" if p.reached else ("Kịp" if p.on_pace else "Chậm")
 
-kpis = st.container(horizontal=True, gap="small")
+kpis = st.container(horizontal=True, gap="small", key="kpis")
 kpis.metric(
     "Hộ dân đã cài",
     fmt_pct(s.household_rate),
     delta=fmt_pp(now["change_pp"]) if now is not None else None,
-    help=f"{fmt_int(s.installed_households)} / {fmt_int(s.smartphone_households)} hộ có điện thoại thông minh đã cài đặt; "
-    "mũi tên: thay đổi so với tuần trước",
+    help=f"{fmt_int(s.installed_households)} / {fmt_int(s.smartphone_households)} hộ có điện thoại thông minh đã cài đặt "
+    f"(chỉ tiêu ≥ {fmt_pct(campaign.household_target, 0)}); mũi tên: thay đổi so với tuần trước",
+    border=True,
+    width=170,
+)
+kpis.metric(
+    "Cán bộ đã cài",
+    fmt_pct(s.official_rate),
+    help=f"{fmt_int(s.officials_installed)} / {fmt_int(s.officials)} cán bộ, công chức, viên chức, người lao động "
+    f"(chỉ tiêu {fmt_pct(campaign.official_target, 0)}); {s.units_meeting_target}/{s.units} đơn vị đạt",
     border=True,
     width=170,
 )
 kpis.metric("Thôn đạt chỉ tiêu", f"{s.villages_meeting_target}/{s.villages}", border=True, width=170)
+kpis.metric("Báo cáo tuần này", f"{s.villages_reported_latest}/{s.villages}", help=f"Tuần {fmt_date(s.as_of)}", border=True, width=170)
 kpis.metric(
-    "Cán bộ đã cài",
-    fmt_pct(s.official_rate),
-    help=f"{fmt_int(s.officials_installed)} / {fmt_int(s.officials)} cán bộ, công chức, viên chức, người lao động; "
-    f"{s.units_meeting_target}/{s.units} đơn vị đạt",
+    "Trên tổng số hộ",
+    fmt_pct(now["rate_all"] if now is not None else None),
+    help="Hộ đã cài đặt trên tổng số hộ của xã (kế hoạch: mỗi hộ ít nhất một người biết sử dụng)",
     border=True,
     width=170,
 )
-kpis.metric("Báo cáo tuần này", f"{s.villages_reported_latest}/{s.villages}", help=f"Tuần {fmt_date(s.as_of)}", border=True, width=170)
+kpis.metric("Tiến độ", pace_word, help="So với chỉ tiêu hộ dân toàn xã và hạn chọn ở mục Tiến độ bên dưới", border=True, width=170)
 st.caption(
     f"Chỉ tiêu: ≥ {fmt_pct(campaign.household_target, 0)} hộ có ĐTTM, {fmt_pct(campaign.official_target, 0)} cán bộ · "
-    f"{fmt_int(s.installed_households)} / {fmt_int(s.smartphone_households)} hộ · "
+    f"{fmt_int(s.installed_households)} / {fmt_int(s.smartphone_households)} hộ có ĐTTM · "
     f"{fmt_int(s.officials_installed)} / {fmt_int(s.officials)} cán bộ · số liệu đến {fmt_date(s.as_of)}"
 )
+
+table = board.villages_at(s.as_of)
+lagging = table[~table["meets_target"]].sort_values(["needed", "name"], ascending=[False, True]).head(5)
+st.subheader(f"Thôn chưa đạt: {int((~table['meets_target']).sum())} thôn, cần thêm {fmt_int(int(table['needed'].sum()))} hộ")
+if len(lagging):
+    st.dataframe(
+        lagging.assign(rate=percent_floor(lagging["rate"]))[["name", "rate", "needed"]],
+        hide_index=True,
+        column_config={
+            "name": st.column_config.TextColumn("Thôn"),
+            "rate": progress_column("Tỷ lệ"),
+            "needed": st.column_config.NumberColumn("Cần thêm (hộ)", format="%d"),
+        },
+        key="lagging",
+    )
+else:
+    st.success("Tất cả các thôn đã đạt chỉ tiêu.")
+
+st.subheader("Tiến độ")
+st.date_input("Hạn cần đạt", value=deadline, format="DD/MM/YYYY", key="deadline", min_value=dt.date(2026, 1, 1))
+if p.as_of is None:
+    st.write("Chưa có báo cáo nào.")
+else:
+    rate_text = f"{fmt_int(round(p.run_rate))} hộ/tuần (trung bình {p.window_weeks} tuần gần nhất)"
+    if p.reached:
+        st.write(
+            f"Toàn xã **đã đạt** chỉ tiêu {fmt_pct(campaign.household_target, 0)} ({fmt_int(p.installed)} / mục tiêu {fmt_int(p.goal)} hộ). Tốc độ gần đây: {rate_text}."
+        )
+    else:
+        eta = (
+            f"toàn xã đạt {fmt_pct(campaign.household_target, 0)} vào khoảng **{fmt_date(p.eta)}**"
+            if p.eta
+            else "toàn xã **chưa thể đạt** chỉ tiêu"
+        )
+        st.write(f"Còn thiếu **{fmt_int(p.remaining)} hộ**. Tốc độ gần đây: {rate_text}; với tốc độ này {eta}.")
+        st.write(
+            f"Để đạt trước {fmt_date(p.deadline)} cần khoảng **{fmt_int(round(p.per_week_needed + 0.499))} hộ/tuần** — **{pace_word.lower()}** tiến độ."
+        )
 
 st.subheader("Tỷ lệ cài đặt toàn xã theo tuần")
 st.plotly_chart(
@@ -45,7 +96,9 @@ st.plotly_chart(
 )
 
 st.subheader(f"Các thôn tuần {fmt_date(s.as_of)}")
-table = board.villages_at(s.as_of)
+st.caption(
+    f"Xanh lục: đạt (≥ {fmt_pct(campaign.household_target, 0)}) · cam: gần đạt (kém dưới 15 điểm %) · đỏ cam: chưa đạt · “cần N”: số hộ còn thiếu"
+)
 st.plotly_chart(charts.ranking(table, campaign.household_target), config={"displayModeBar": False}, key="ranking")
 
 missing = board.not_reported(s.as_of)

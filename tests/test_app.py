@@ -5,12 +5,13 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from conftest import TODAY
-from lib import dashboard
-from lib.fmt import fmt_pct
+from lib import dashboard, messages, metrics
+from lib.fmt import fmt_int, fmt_pct
 from lib.pipeline import load
 from lib.sample import SampleSpec, write_xlsx
 
 TIMEOUT = 60  # AppTest's default of 3 s is tight on 2 cores
+PAGES = ["overview", "villages", "units", "phases", "quality", "source"]
 
 
 @pytest.fixture(autouse=True)
@@ -30,42 +31,142 @@ def workbook(tmp_path, monkeypatch):
     return path
 
 
-def run_app() -> AppTest:
+@pytest.fixture
+def board(workbook):
+    return dashboard.build(load(str(workbook), TODAY))
+
+
+def table(at: AppTest, column: str):
+    """The first dataframe shown with this column (non-widget dataframes have no key in AppTest)."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def open_page(page: str = "overview", **query: list[str]) -> AppTest:
     at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
-    return at.run()
+    for name, values in query.items():
+        at.query_params[name] = values
+    at.run()
+    if page != "overview":
+        at.switch_page(f"pages/{page}.py").run()
+    return at
 
 
-def test_overview_shows_the_figures_lib_computes(workbook):
-    board = dashboard.build(load(str(workbook), TODAY))
-    s = board.summary
-    at = run_app()
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_without_an_exception(workbook, page):
+    at = open_page(page)
     assert not at.exception
+    assert not at.error
+    assert any("Dữ liệu từ tệp Excel lúc" in c.value for c in at.caption) or page == "source"
+
+
+def test_overview_shows_the_figures_lib_computes(board):
+    s = board.summary
+    at = open_page()
+    now = board.commune_at(s.as_of)
     shown = {m.label: m.value for m in at.metric}
     assert shown == {
         "Hộ dân đã cài": fmt_pct(s.household_rate),
-        "Thôn đạt chỉ tiêu": f"{s.villages_meeting_target}/{s.villages}",
         "Cán bộ đã cài": fmt_pct(s.official_rate),
+        "Thôn đạt chỉ tiêu": f"{s.villages_meeting_target}/{s.villages}",
         "Báo cáo tuần này": f"{s.villages_reported_latest}/{s.villages}",
+        "Trên tổng số hộ": fmt_pct(now["rate_all"]),
+        "Tiến độ": shown["Tiến độ"],
     }
-    missing = board.not_reported(s.as_of)
-    assert any(f"{len(missing)} thôn" in h.value for h in at.subheader)
+    p = metrics.pace(board.cw, 0.7, metrics.default_deadline(board.ds.campaign.phases, s.as_of))
+    assert shown["Tiến độ"] == ("Đã đạt" if p.reached else "Kịp" if p.on_pace else "Chậm")
+    villages = board.villages_at(s.as_of)
+    lagging = table(at, "needed")
+    assert list(lagging["name"]) == list(villages[~villages["meets_target"]].sort_values(["needed", "name"], ascending=[False, True])["name"].head(5))
+    assert any(f"cần thêm {fmt_int(int(villages['needed'].sum()))} hộ" in h.value for h in at.subheader)
+    assert any(f"{len(board.not_reported(s.as_of))} thôn" in h.value for h in at.subheader)
     assert not any("dữ liệu mẫu" in i.value for i in at.info)
+
+
+def test_choosing_a_deadline_changes_the_pace_needed(board):
+    import datetime as dt
+
+    at = open_page()
+    at.date_input(key="deadline").set_value(dt.date(2026, 12, 31)).run()
+    assert not at.exception
+    assert at.date_input(key="deadline").value == dt.date(2026, 12, 31)
 
 
 def test_overview_on_the_bundled_sample_says_it_is_sample_data(monkeypatch):
     monkeypatch.delenv("SONGIANG_SOURCE", raising=False)
     monkeypatch.setenv("SONGIANG_TODAY", TODAY.isoformat())
-    at = run_app()
+    at = open_page()
     assert not at.exception
     assert any("dữ liệu mẫu" in i.value for i in at.info)
-    assert [m.value for m in at.metric][:2] == ["79,3 %", "18/24"]
+    assert [m.value for m in at.metric][:3] == ["79,3 %", "100,0 %", "18/24"]
+
+
+def test_a_shared_link_selects_its_villages_forgiving_spelling(board):
+    at = open_page("villages", thon=["thôn 02", "Thôn Nam Sơn", "Không có"])
+    assert not at.exception
+    assert at.multiselect(key="thon_select").value == ["Thôn 2", "Thôn Nam Sơn"]
+    villages = board.villages_at(board.summary.as_of).set_index("name")
+    needed = [m.value for m in at.metric if m.label == "Cần thêm"]
+    assert needed == [f"{fmt_int(villages.loc['Thôn 2', 'needed'])} hộ", f"{fmt_int(villages.loc['Thôn Nam Sơn', 'needed'])} hộ"]
+
+
+def test_picking_a_village_puts_it_in_the_url(board):
+    at = open_page("villages")
+    at.multiselect(key="thon_select").set_value(["Thôn 5"]).run()
+    assert not at.exception
+    assert at.query_params["thon"] in ("Thôn 5", ["Thôn 5"])
+    assert [m.value for m in at.metric if m.label == "Đã cài / hộ có ĐTTM"] == [
+        "{}/{}".format(*board.villages_at(board.summary.as_of).set_index("name").loc["Thôn 5", ["installed", "smartphone_households"]].map(fmt_int))
+    ]
+
+
+def test_the_village_table_lists_every_village_worst_first(board):
+    at = open_page("villages")
+    shown = table(at, "need_text")
+    expected = board.villages_at(board.summary.as_of)
+    assert list(shown["name"]) == list(expected["name"])
+    assert list(shown["need_text"]) == [f"cần thêm {n} hộ" if n else "đạt" for n in expected["needed"]]
+    assert list(shown["rate"]) == [int(r * 100 + 1e-9) for r in expected["rate"]]
+
+
+def test_units_page_shows_units_below_target_first(board):
+    at = open_page("units")
+    s = board.summary
+    assert {m.label: m.value for m in at.metric}["Đơn vị đạt"] == f"{s.units_meeting_target}/{s.units}"
+    for frame in (t.value for t in at.dataframe):
+        assert list(frame["rate"]) == sorted(frame["rate"]) or frame["rate"].min() >= 100
+
+
+def test_phases_page_shows_each_phase_result(board):
+    at = open_page("phases")
+    results = metrics.phase_results(board.ds, board.cw, board.ow)
+    shown = [m.value for m in at.metric if m.label == "Hộ dân cuối giai đoạn"]
+    assert shown == [fmt_pct(r.rate_end) for r in results if r.end_week is not None]
+
+
+def test_quality_page_filters_issues_and_writes_the_reminder(board):
+    at = open_page("quality")
+    errors = int((board.issues["severity"] == "error").sum())
+    assert {m.label: m.value for m in at.metric}["Lỗi (dòng bị loại)"] == str(errors)
+    assert len(table(at, "message")) == len(board.issues)
+    at.multiselect(key="f_severity").set_value(["error"]).run()
+    assert len(table(at, "message")) == errors
+    accounting = table(at, "Đã đọc")
+    assert list(accounting["Đã đọc"]) == [n["read"] for n in board.ds.rows.values()]
+    assert at.code[0].value == messages.missing_reports(board, board.summary.as_of)
+
+
+def test_source_page_offers_the_template(workbook):
+    at = open_page("source")
+    assert not at.exception
+    assert str(workbook) in at.code[0].value
+    assert any("tài khoản dịch vụ" in m.value for m in at.markdown)
 
 
 def test_an_unreadable_source_shows_a_vietnamese_message_not_a_traceback(tmp_path, monkeypatch):
     broken = tmp_path / "hong.xlsx"
     broken.write_bytes(b"this is not a workbook")
     monkeypatch.setenv("SONGIANG_SOURCE", str(broken))
-    at = run_app()
+    at = open_page()
     assert not at.exception
     assert len(at.error) == 1 and "Không đọc được" in at.error[0].value
 
@@ -76,7 +177,7 @@ def test_a_rerun_reads_and_validates_nothing_again(workbook, monkeypatch):
     calls = []
     real = lib.live.fetch
     monkeypatch.setattr(lib.live, "fetch", lambda config: calls.append(config.location) or real(config))
-    at = run_app()
+    at = open_page()
     at.run()
     at.run()
     assert not at.exception

@@ -3,10 +3,10 @@
 import pytest
 import responses
 import streamlit as st
+from fake_google import SHEET_URL, FakeGoogle, key_material, service_account_info
 from streamlit.testing.v1 import AppTest
 
 from conftest import TODAY
-from fake_google import SHEET_URL, FakeGoogle, key_material, service_account_info
 from lib import live
 from lib.sample import SampleSpec, build
 
@@ -73,7 +73,13 @@ def test_refresh_reads_the_sheet_again_now(google, tmp_path):
 
 @pytest.mark.parametrize(
     ("fault", "words"),
-    [(503, "Máy chủ Google"), (429, "giới hạn số lần đọc"), ("timeout", "hết thời gian chờ"), (403, "dashboard@son-giang-test.iam.gserviceaccount.com"), (404, "không tìm thấy")],
+    [
+        (503, "Máy chủ Google"),
+        (429, "giới hạn số lần đọc"),
+        ("timeout", "hết thời gian chờ"),
+        (403, "dashboard@son-giang-test.iam.gserviceaccount.com"),
+        (404, "không tìm thấy"),
+    ],
 )
 def test_a_failure_after_a_good_read_shows_the_last_snapshot_with_a_banner(google, tmp_path, fault, words):
     at = session(tmp_path).run()

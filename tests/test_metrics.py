@@ -87,3 +87,38 @@ def test_rates_above_100_percent_are_kept_not_capped():
     ds = check(Bao_cao_thon=REPORTS + [[D3, "Thôn 1", 130]])
     now = by_name(metrics.village_weekly(ds), D3)
     assert now["Thôn 1"]["rate"] == pytest.approx(130 / 120)
+
+
+def test_pace_from_the_run_rate_of_the_last_weeks():
+    import datetime as dt
+
+    cw = metrics.pd.DataFrame(
+        {
+            "week": [D1, D2, D3, D3 + dt.timedelta(days=7), D3 + dt.timedelta(days=14)],
+            "installed": [0, 40, 80, 120, 160],
+            "smartphone_households": [400] * 5,
+        }
+    )
+    p = metrics.pace(cw, 0.7, deadline=D3 + dt.timedelta(days=42))
+    assert (p.goal, p.remaining, p.run_rate, p.window_weeks) == (280, 120, 40.0, 4)
+    assert p.eta == D3 + dt.timedelta(days=14 + 21)  # 120 more at 40 a week: three weeks
+    assert p.per_week_needed == 120 / 4 and p.on_pace and not p.reached
+    late = metrics.pace(cw, 0.7, deadline=D3 + dt.timedelta(days=28))
+    assert not late.on_pace and late.per_week_needed == 120 / 2
+
+
+def test_pace_when_stalled_or_reached():
+    cw = metrics.pd.DataFrame({"week": [D1, D2], "installed": [50, 50], "smartphone_households": [100, 100]})
+    stalled = metrics.pace(cw, 0.7, deadline=D3)
+    assert (stalled.run_rate, stalled.eta, stalled.on_pace) == (0.0, None, False)
+    done = metrics.pace(cw, 0.5, deadline=D3)
+    assert done.reached and done.on_pace and done.remaining == 0
+
+
+def test_the_default_deadline_is_the_end_of_the_current_phase():
+    import datetime as dt
+
+    phases = check().campaign.phases
+    assert metrics.default_deadline(phases, dt.date(2026, 4, 23)) == dt.date(2026, 4, 30)
+    assert metrics.default_deadline(phases, dt.date(2026, 11, 26)) == dt.date(2026, 12, 31)
+    assert metrics.default_deadline(phases, dt.date(2026, 4, 1)) == dt.date(2026, 4, 20)

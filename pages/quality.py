@@ -1,0 +1,82 @@
+"""Chất lượng dữ liệu: every issue with its cell and fix, row accounting, timeliness, history changes."""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from lib import charts, messages
+from lib.config import TIMEZONE
+from lib.fmt import fmt_date
+from lib.live import TIMELINESS_LABEL, timeliness
+from pages.common import SEVERITY_LABEL, board_or_stop, issue_table
+
+st.title("Chất lượng dữ liệu")
+board = board_or_stop()
+issues = board.issues
+s = board.summary
+
+errors, warnings = int((issues["severity"] == "error").sum()), int((issues["severity"] == "warning").sum())
+cards = st.container(horizontal=True, gap="small")
+cards.metric("Lỗi (dòng bị loại)", errors, border=True, width=170)
+cards.metric("Cảnh báo (vẫn tính)", warnings, border=True, width=170)
+cards.metric("Chưa báo cáo tuần này", len(board.not_reported(s.as_of)), border=True, width=170)
+
+st.subheader("Các vấn đề cần sửa")
+filters = st.container(horizontal=True, gap="small")
+severities = filters.multiselect(
+    "Mức", list(SEVERITY_LABEL), format_func=SEVERITY_LABEL.get, key="f_severity", width=220, placeholder="Tất cả"
+)
+tabs = filters.multiselect("Tab", sorted(issues["sheet"].unique()), key="f_tab", width=260, placeholder="Tất cả")
+subjects = filters.multiselect(
+    "Thôn / đơn vị", sorted(x for x in issues["subject"].unique() if x), key="f_subject", width=260, placeholder="Tất cả"
+)
+shown = issues
+if severities:
+    shown = shown[shown["severity"].isin(severities)]
+if tabs:
+    shown = shown[shown["sheet"].isin(tabs)]
+if subjects:
+    shown = shown[shown["subject"].isin(subjects)]
+shown = shown.sort_values(
+    ["severity", "sheet", "row"], key=lambda c: c.map({"error": 0, "warning": 1}) if c.name == "severity" else c, na_position="first"
+)
+if len(shown):
+    issue_table(board, shown, key="issues")
+else:
+    st.success("Không có vấn đề nào." if not len(issues) else "Không có vấn đề nào khớp bộ lọc.")
+
+st.subheader("Số dòng theo tab")
+accounting = pd.DataFrame(
+    [{"Tab": tab, "Đã đọc": n["read"], "Được tính": n["accepted"], "Bị loại": n["rejected"]} for tab, n in board.ds.rows.items()]
+)
+st.dataframe(accounting, hide_index=True, key="accounting")
+st.caption("Mỗi dòng bị loại đều có ít nhất một lỗi ở bảng trên; dòng trống và dòng tổng cộng không được tính là dòng đã đọc.")
+
+st.subheader("Báo cáo đúng hạn theo tuần")
+status = timeliness(board.vw, board.ds.village_reports, board.history, dt.datetime.now(TIMEZONE))
+basis = (
+    "thời điểm số liệu xuất hiện lần đầu trên Sheet"
+    if board.history is not None and board.history.versions
+    else "ngày ghi trong cột Ngày báo cáo"
+)
+st.caption(f"Đúng hạn: trước 23:59 Thứ Năm; căn cứ: {basis}.")
+st.plotly_chart(charts.timeliness_heatmap(status, TIMELINESS_LABEL), config={"displayModeBar": False}, key="heatmap")
+
+if board.history is not None:
+    st.subheader("Số liệu cũ bị sửa hoặc xoá")
+    changes = issues[issues["code"] == "history_changed"]
+    if len(changes):
+        st.dataframe(
+            changes[["subject", "message"]],
+            hide_index=True,
+            column_config={"subject": "Thôn / đơn vị", "message": "Thay đổi"},
+            key="history",
+        )
+    else:
+        st.write("Chưa thấy số liệu tuần trước nào bị sửa hoặc xoá sau hạn báo cáo.")
+    st.caption(f"Kho lịch sử có {board.history.versions} phiên bản của Sheet.")
+
+st.subheader(f"Tin nhắc báo cáo tuần {fmt_date(s.as_of)}")
+st.caption("Sao chép (nút ở góc khung) và gửi vào nhóm Zalo của xã.")
+st.code(messages.missing_reports(board, s.as_of), language=None, wrap_lines=True)

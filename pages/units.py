@@ -1,0 +1,68 @@
+"""Cán bộ & đơn vị: every unit against 100 %, by group, laggards first; phase 1 result against now."""
+
+import pandas as pd
+import streamlit as st
+
+from lib import charts, metrics
+from lib.fmt import fmt_date, fmt_int, fmt_pct, md_escape
+from lib.status import label
+from pages.common import board_or_stop, percent_floor, progress_column
+
+st.title("Cán bộ & đơn vị")
+board = board_or_stop()
+campaign, s = board.ds.campaign, board.summary
+target = campaign.official_target
+units = metrics.at_week(board.uw, s.units_as_of)
+if units.empty:
+    st.info("Chưa có báo cáo nào của các đơn vị.")
+    st.stop()
+
+phase1 = campaign.phases[0] if campaign.phases else None
+phase1_week = max((w for w in board.weeks if phase1 and w <= phase1.end), default=None)
+at_phase1 = metrics.at_week(board.uw, phase1_week).set_index("key")["rate"] if phase1_week else None
+
+cards = st.container(horizontal=True, gap="small")
+cards.metric(f"Cán bộ đã cài (chỉ tiêu {fmt_pct(target, 0)})", fmt_pct(s.official_rate), border=True, width=220)
+cards.metric("Đơn vị đạt", f"{s.units_meeting_target}/{s.units}", border=True, width=170)
+cards.metric("Còn thiếu", f"{fmt_int(int(units['needed'].sum()))} người", border=True, width=170)
+st.caption(
+    f"Số liệu đơn vị đến tuần {fmt_date(s.units_as_of)} · {fmt_int(s.officials_installed)} / {fmt_int(s.officials)} cán bộ, công chức, viên chức, người lao động"
+)
+
+below = units[~units["meets_target"]].sort_values(["rate", "name"])
+if len(below):
+    st.subheader(f"Chưa đạt {fmt_pct(target, 0)}: {len(below)} đơn vị")
+    st.text(
+        "\n".join(
+            f"• {n}: {fmt_pct(r)} — còn {fmt_int(k)} người" for n, r, k in zip(below["name"], below["rate"], below["needed"], strict=True)
+        )
+    )
+else:
+    st.success(f"Tất cả các đơn vị đã đạt {fmt_pct(target, 0)}.")
+
+st.plotly_chart(charts.ranking(units, target, denominator="staff"), config={"displayModeBar": False}, key="unit_ranking")
+
+phase_label = f"Đến {fmt_date(phase1.end)[:5]} (GĐ 1)" if phase1 else "Giai đoạn 1"
+for group, rows in units.assign(group=units["group"].fillna("Khác").replace("", "Khác")).groupby("group", sort=True):
+    rows = rows.sort_values(["meets_target", "rate", "name"])
+    st.subheader(md_escape(group))
+    view = rows.assign(
+        rate=percent_floor(rows["rate"]),
+        phase1=percent_floor(
+            pd.Series([at_phase1.get(k) if at_phase1 is not None else None for k in rows["key"]], index=rows.index, dtype="float64")
+        ),
+        status=[label(r, target) for r in rows["rate"]],
+        count=[f"{fmt_int(i)}/{fmt_int(t)}" for i, t in zip(rows["installed"], rows["staff"], strict=True)],
+    )
+    st.dataframe(
+        view[["name", "rate", "count", "phase1", "status"]],
+        hide_index=True,
+        column_config={
+            "name": st.column_config.TextColumn("Đơn vị", pinned=True),
+            "rate": progress_column("Hiện nay"),
+            "count": st.column_config.TextColumn("Đã cài / tổng"),
+            "phase1": progress_column(phase_label),
+            "status": st.column_config.TextColumn("Trạng thái"),
+        },
+        key=f"units_{group}",
+    )

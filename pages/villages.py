@@ -1,0 +1,91 @@
+"""Theo thôn: chase specific villages — trend, weekly gains, what is still needed, report history, own issues."""
+
+import datetime as dt
+
+import streamlit as st
+
+from lib import charts
+from lib.config import TIMEZONE
+from lib.fmt import fmt_date, fmt_int, fmt_pct, md_escape
+from lib.live import TIMELINESS_LABEL, timeliness
+from lib.normalize import name_key
+from lib.status import label
+from pages.common import board_or_stop, issue_table, percent_floor, progress_column
+
+st.title("Theo thôn")
+board = board_or_stop()
+campaign, s = board.ds.campaign, board.summary
+table = board.villages_at(s.as_of)
+names = sorted(table["name"].astype(str))
+by_key = {name_key(n): n for n in names}
+
+# A shareable link (?thon=Thôn 3&thon=Thôn 5) selects villages; spellings are forgiven.
+if "thon_select" not in st.session_state:
+    st.session_state["thon_select"] = [
+        by_key[k] for k in dict.fromkeys(name_key(v) for v in st.query_params.get_all("thon")) if k in by_key
+    ]
+selected = st.multiselect("Chọn thôn", names, key="thon_select", placeholder="Chọn một hoặc vài thôn")
+if st.query_params.get_all("thon") != selected:
+    st.query_params["thon"] = selected
+
+if selected:
+    vw = board.vw[board.vw["name"].isin(selected)]
+    st.subheader("Tỷ lệ theo tuần")
+    st.plotly_chart(
+        charts.village_trend(vw, campaign.phases, campaign.household_target), config={"displayModeBar": False}, key="village_trend"
+    )
+    st.subheader("Số hộ cài đặt thêm mỗi tuần")
+    st.plotly_chart(charts.weekly_gains(vw), config={"displayModeBar": False}, key="village_gains")
+    history = board.history
+    report_status = timeliness(vw, board.ds.village_reports, history, dt.datetime.now(TIMEZONE))
+    for name in selected:
+        row = table[table["name"] == name].iloc[0]
+        st.subheader(md_escape(name))
+        cards = st.container(horizontal=True, gap="small")
+        cards.metric("Tỷ lệ / hộ có ĐTTM", fmt_pct(row["rate"]), help=label(row["rate"], campaign.household_target), border=True, width=170)
+        cards.metric("Cần thêm", f"{fmt_int(row['needed'])} hộ", border=True, width=170)
+        cards.metric("Đã cài / hộ có ĐTTM", f"{fmt_int(row['installed'])}/{fmt_int(row['smartphone_households'])}", border=True, width=170)
+        last = vw[(vw["name"] == name) & (vw["week"] == s.as_of)]
+        accounts = last["accounts"].iloc[0] if len(last) else None
+        sent = last["reports_sent"].iloc[0] if len(last) else None
+        cards.metric(
+            "Tài khoản đăng ký", fmt_int(None if accounts is None or str(accounts) == "<NA>" else int(accounts)), border=True, width=170
+        )
+        cards.metric("Phản ánh đã gửi", fmt_int(None if sent is None or str(sent) == "<NA>" else int(sent)), border=True, width=170)
+        mine = report_status[report_status["name"] == name].sort_values("week", ascending=False)
+        with st.expander("Lịch sử báo cáo", expanded=False):
+            st.dataframe(
+                mine.assign(week=[fmt_date(w) for w in mine["week"]], status=[TIMELINESS_LABEL[x] for x in mine["status"]])[
+                    ["week", "status", "basis"]
+                ],
+                hide_index=True,
+                column_config={"week": "Tuần", "status": "Tình trạng", "basis": "Căn cứ"},
+                key=f"history_{name_key(name)}",
+            )
+        own = board.issues[board.issues["subject"] == name]
+        if len(own):
+            st.caption(f"{len(own)} vấn đề trong số liệu của thôn này:")
+            issue_table(board, own, key=f"issues_{name_key(name)}")
+
+st.subheader(f"Tất cả các thôn — tuần {fmt_date(s.as_of)}")
+view = table.assign(
+    rate=percent_floor(table["rate"]),
+    status=[label(r, campaign.household_target) for r in table["rate"]],
+    need_text=[f"cần thêm {fmt_int(n)} hộ" if n else "đạt" for n in table["needed"]],
+    last=[fmt_date(d) if isinstance(d, dt.date) else "chưa báo cáo" for d in table["last_report"]],
+)
+st.dataframe(
+    view[["name", "rate", "need_text", "installed", "smartphone_households", "households", "status", "last"]],
+    hide_index=True,
+    column_config={
+        "name": st.column_config.TextColumn("Thôn", pinned=True),
+        "rate": progress_column("Tỷ lệ"),
+        "need_text": st.column_config.TextColumn("Còn thiếu"),
+        "installed": st.column_config.NumberColumn("Đã cài", format="%d"),
+        "smartphone_households": st.column_config.NumberColumn("Hộ có ĐTTM", format="%d"),
+        "households": st.column_config.NumberColumn("Tổng số hộ", format="%d"),
+        "status": st.column_config.TextColumn("Trạng thái"),
+        "last": st.column_config.TextColumn("Báo cáo gần nhất"),
+    },
+    key="all_villages",
+)
