@@ -7,7 +7,7 @@ from lib.loading import refresh
 st.set_page_config(page_title="i-HaTinh · xã Sơn Giang", page_icon="📱", layout="wide", initial_sidebar_state="auto")
 
 PAGES = [
-    st.Page("pages/overview.py", title="Tổng quan", icon=":material/dashboard:", default=True),
+    st.Page("pages/overview.py", title="Tổng quan", icon=":material/dashboard:", url_path="tong-quan", default=True),
     st.Page("pages/villages.py", title="Theo thôn", icon=":material/holiday_village:", url_path="theo-thon"),
     st.Page("pages/units.py", title="Cán bộ & đơn vị", icon=":material/badge:", url_path="can-bo"),
     st.Page("pages/phases.py", title="Giai đoạn", icon=":material/calendar_month:", url_path="giai-doan"),

@@ -76,7 +76,9 @@ def test_overview_shows_the_figures_lib_computes(board):
     assert shown["Tiến độ"] == ("Đã đạt" if p.reached else "Kịp" if p.on_pace else "Chậm")
     villages = board.villages_at(s.as_of)
     lagging = table(at, "needed")
-    assert list(lagging["name"]) == list(villages[~villages["meets_target"]].sort_values(["needed", "name"], ascending=[False, True])["name"].head(5))
+    assert list(lagging["name"]) == list(
+        villages[~villages["meets_target"]].sort_values(["needed", "name"], ascending=[False, True])["name"].head(5)
+    )
     assert any(f"cần thêm {fmt_int(int(villages['needed'].sum()))} hộ" in h.value for h in at.subheader)
     assert any(f"{len(board.not_reported(s.as_of))} thôn" in h.value for h in at.subheader)
     assert not any("dữ liệu mẫu" in i.value for i in at.info)
@@ -85,10 +87,14 @@ def test_overview_shows_the_figures_lib_computes(board):
 def test_choosing_a_deadline_changes_the_pace_needed(board):
     import datetime as dt
 
+    deadline = dt.date(2026, 5, 28)  # one week after the fixture's last report
+    p = metrics.pace(board.cw, 0.7, deadline)
+    assert not p.on_pace and p.remaining > 0  # the fixture is behind: 57 % at 21/05
     at = open_page()
-    at.date_input(key="deadline").set_value(dt.date(2026, 12, 31)).run()
+    at.date_input(key="deadline").set_value(deadline).run()
     assert not at.exception
-    assert at.date_input(key="deadline").value == dt.date(2026, 12, 31)
+    assert {m.label: m.value for m in at.metric}["Tiến độ"] == "Chậm"
+    assert any(f"Để đạt trước 28/05/2026 cần khoảng **{fmt_int(p.remaining)} hộ/tuần**" in m.value for m in at.markdown)
 
 
 def test_overview_on_the_bundled_sample_says_it_is_sample_data(monkeypatch):
@@ -115,7 +121,9 @@ def test_picking_a_village_puts_it_in_the_url(board):
     assert not at.exception
     assert at.query_params["thon"] in ("Thôn 5", ["Thôn 5"])
     assert [m.value for m in at.metric if m.label == "Đã cài / hộ có ĐTTM"] == [
-        "{}/{}".format(*board.villages_at(board.summary.as_of).set_index("name").loc["Thôn 5", ["installed", "smartphone_households"]].map(fmt_int))
+        "{}/{}".format(
+            *board.villages_at(board.summary.as_of).set_index("name").loc["Thôn 5", ["installed", "smartphone_households"]].map(fmt_int)
+        )
     ]
 
 
