@@ -11,6 +11,7 @@ PAGES = [
     st.Page("pages/villages.py", title="Theo thôn", icon=":material/holiday_village:", url_path="theo-thon"),
     st.Page("pages/units.py", title="Cán bộ & đơn vị", icon=":material/badge:", url_path="can-bo"),
     st.Page("pages/phases.py", title="Giai đoạn", icon=":material/calendar_month:", url_path="giai-doan"),
+    st.Page("pages/report.py", title="Báo cáo tuần", icon=":material/description:", url_path="bao-cao"),
     st.Page("pages/quality.py", title="Chất lượng dữ liệu", icon=":material/fact_check:", url_path="chat-luong"),
     st.Page("pages/source.py", title="Nguồn dữ liệu", icon=":material/cable:", url_path="nguon-du-lieu"),
 ]

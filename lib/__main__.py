@@ -52,6 +52,19 @@ def _parser() -> argparse.ArgumentParser:
         help="kho lịch sử, dạng sqlite:///đường/dẫn (mặc định: SONGIANG_STORE hoặc sqlite:///data/snapshots.sqlite)",
     )
     _credentials_option(snapshot)
+    report = sub.add_parser(
+        "report",
+        help="viết báo cáo tuần (.docx theo thể thức hành chính, bảng .xlsx, hoặc tin nhắn Zalo .txt)",
+        description="Viết báo cáo tuần từ SOURCE. Định dạng theo đuôi tệp --out: .docx, .xlsx hoặc .txt (tin nhắn Zalo). "
+        "Mã thoát: 0 đã ghi; 2 không đọc được nguồn hoặc tuần không có số liệu.",
+    )
+    report.add_argument("source", metavar="SOURCE", help="đường dẫn tới tệp .xlsx, hoặc đường dẫn Google Sheet")
+    report.add_argument(
+        "--week", type=dt.date.fromisoformat, help="tuần báo cáo (ngày Thứ Năm, YYYY-MM-DD); mặc định: tuần gần nhất đã hết hạn báo cáo"
+    )
+    report.add_argument("--out", required=True, metavar="FILE", help="tệp ra: .docx, .xlsx hoặc .txt")
+    report.add_argument("--today", type=dt.date.fromisoformat, help="ngày hôm nay (YYYY-MM-DD); mặc định: hôm nay ở Hà Tĩnh")
+    _credentials_option(report)
     template = sub.add_parser("template", help="ghi mẫu sổ số liệu .xlsx (có hướng dẫn, danh sách chọn, kiểm tra số)")
     template.add_argument("out", metavar="OUT.xlsx")
     template.add_argument("--examples", action="store_true", help="điền sẵn một dòng ví dụ ở mỗi tab")
@@ -104,6 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_UNREADABLE
     if args.command == "snapshot":
         return _snapshot(args.source, args.store, credentials)
+    if args.command == "report":
+        return _report(args.source, args.week, args.out, args.today or local_today(), credentials)
     return _check(args.source, args.json, args.today or local_today(), credentials)
 
 
@@ -120,6 +135,40 @@ def _snapshot(source: str, store: str | None, credentials: dict | None) -> int:
         return EXIT_UNREADABLE
     snapshot_id, new = SnapshotStore(config.store_url or DEFAULT_STORE).record(raw, validate(raw, local_today()), config.identity)
     print(f"{'Đã lưu phiên bản mới' if new else 'Không thay đổi so với phiên bản'} #{snapshot_id} của {raw.source}")
+    return EXIT_OK
+
+
+def _report(source: str, week: dt.date | None, out: str, today: dt.date, credentials: dict | None) -> int:
+    from lib import dashboard, messages
+    from lib.pipeline import load
+    from lib.report import build, latest_complete_week, now_local
+    from lib.report_docx import report_docx
+    from lib.report_xlsx import report_xlsx
+
+    suffix = os.path.splitext(out)[1].lower()
+    if suffix not in (".docx", ".xlsx", ".txt"):
+        print("Lỗi: --out phải là tệp .docx, .xlsx hoặc .txt.", file=sys.stderr)
+        return EXIT_UNREADABLE
+    try:
+        board = dashboard.build(load(source, today, credentials))
+    except SourceError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    week = week or latest_complete_week(board.weeks, now_local())
+    if week not in board.weeks:
+        known = ", ".join(w.isoformat() for w in board.weeks[-5:]) or "không có"
+        print(f"Lỗi: không có số liệu tuần {week}. Các tuần gần nhất: {known}.", file=sys.stderr)
+        return EXIT_UNREADABLE
+    report = build(board, week)
+    if suffix == ".docx":
+        data = report_docx(report)
+    elif suffix == ".xlsx":
+        data = report_xlsx(report)
+    else:
+        data = messages.weekly_summary(board, week).encode("utf-8") + b"\n"
+    with open(out, "wb") as handle:
+        handle.write(data)
+    print(f"Đã ghi báo cáo tuần {fmt_date(week)}: {out}")
     return EXIT_OK
 
 

@@ -11,7 +11,7 @@ from lib.pipeline import load
 from lib.sample import SampleSpec, write_xlsx
 
 TIMEOUT = 60  # AppTest's default of 3 s is tight on 2 cores
-PAGES = ["overview", "villages", "units", "phases", "quality", "source"]
+PAGES = ["overview", "villages", "units", "phases", "report", "quality", "source"]
 
 
 @pytest.fixture(autouse=True)
@@ -190,3 +190,19 @@ def test_a_rerun_reads_and_validates_nothing_again(workbook, monkeypatch):
     at.run()
     assert not at.exception
     assert calls == [str(workbook)]
+
+
+def test_report_page_offers_the_week_the_downloads_and_the_zalo_message(board):
+    from lib.report import latest_complete_week, now_local
+
+    at = open_page("report")
+    assert not at.exception
+    week = latest_complete_week(board.weeks, now_local())
+    assert at.selectbox(key="report_week").value == week
+    assert at.code[0].value == messages.weekly_summary(board, week)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Tải báo cáo .docx", "Tải bảng số liệu .xlsx"]
+    earlier = board.weeks[-2]
+    at.selectbox(key="report_week").set_value(earlier).run()
+    assert at.code[0].value == messages.weekly_summary(board, earlier)
+    assert any(f"{earlier:%d/%m/%Y}" in m.value for m in at.markdown)

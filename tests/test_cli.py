@@ -152,7 +152,7 @@ def test_larger_workbooks_for_benchmarks(tmp_path):
     assert len(ds.villages) == 300 and ds.villages["key"].is_unique
 
 
-@pytest.mark.parametrize("command", ["check", "snapshot", "template", "sample"])
+@pytest.mark.parametrize("command", ["check", "snapshot", "report", "template", "sample"])
 def test_every_command_is_documented_in_the_readme_and_help(command):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"python -m lib {command}" in readme

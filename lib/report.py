@@ -1,0 +1,274 @@
+"""The Thursday report: the figures of one week as the commune writes them (content, not layout).
+
+`build` gathers every number and sentence once; `report_docx` and `report_xlsx` lay them out, and
+the Zalo message comes from `messages.weekly_summary`, so the three never disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from lib import metrics
+from lib.config import TIMEZONE
+from lib.dashboard import Dashboard
+from lib.fmt import fmt_date, fmt_int, fmt_pct, fmt_pp, fmt_signed
+from lib.live import deadline
+
+CAMPAIGN = "tuyên truyền, hướng dẫn người dân cài đặt và sử dụng ứng dụng i-HaTinh (Hệ thống thông tin phản ánh hiện trường tỉnh Hà Tĩnh)"
+RECIPIENTS = (
+    "- TT Đảng ủy, HĐND xã (để b/c);",
+    "- Chủ tịch, các PCT UBND xã;",
+    "- MTTQ và các tổ chức đoàn thể xã;",
+    "- Các thôn, Tổ công nghệ số cộng đồng;",
+    "- Lưu: VT, VHXH.",
+)
+TABLE_HEADER = ("STT", "Thôn", "Số hộ", "Số hộ có ĐTTM", "Số hộ đã cài đặt", "Tỷ lệ (%)", "Tăng so với tuần trước", "Ghi chú")
+
+
+@dataclass(frozen=True)
+class VillageLine:
+    """One row of the results table."""
+
+    number: int
+    name: str
+    households: int
+    smartphone_households: int
+    installed: int
+    rate: float | None
+    change: int
+    note: str
+
+
+@dataclass(frozen=True)
+class WeeklyReport:
+    """Everything the weekly report says, already in Vietnamese."""
+
+    commune: str
+    week: dt.date
+    week_start: dt.date
+    place_date: str
+    subtitle: str
+    sections: tuple[tuple[str, tuple[str, ...]], ...]  # (heading, paragraphs) before and after the table
+    table_at: int  # index of the section the village table follows
+    villages: tuple[VillageLine, ...]
+    total: VillageLine
+    units: pd.DataFrame
+    issues: pd.DataFrame
+    signer: str
+    signer_title: str
+    recipients: tuple[str, ...] = RECIPIENTS
+
+    @property
+    def table_rows(self) -> list[tuple[str, ...]]:
+        """The results table as text cells, total row last, numbers in Vietnamese format."""
+        rows = [_cells(v) for v in self.villages]
+        rows.append(_cells(self.total, number=""))
+        return rows
+
+
+def _cells(line: VillageLine, number: str | None = None) -> tuple[str, ...]:
+    rate = fmt_pct(line.rate).replace(" %", "") if line.rate is not None else "–"
+    return (
+        str(line.number) if number is None else number,
+        line.name,
+        fmt_int(line.households),
+        fmt_int(line.smartphone_households),
+        fmt_int(line.installed),
+        rate,
+        fmt_signed(line.change),
+        line.note,
+    )
+
+
+def latest_complete_week(weeks: list[dt.date], now: dt.datetime) -> dt.date | None:
+    """The latest report week whose deadline has passed (this Thursday's only after 23:59)."""
+    done = [w for w in weeks if deadline(w) <= now]
+    return done[-1] if done else (weeks[-1] if weeks else None)
+
+
+def _note(row: pd.Series, target: float) -> str:
+    notes = []
+    if not row["reported"]:
+        notes.append("Chưa báo cáo (lấy số tuần trước)" if row["ever_reported"] else "Chưa báo cáo")
+    if row["rate"] == row["rate"] and row["rate"] > 1:
+        notes.append("Vượt số hộ có ĐTTM")
+    if row["meets_target"]:
+        notes.append("Đạt")
+    return "; ".join(notes)
+
+
+def default_remarks(board: Dashboard, week: dt.date) -> str:
+    """'Nhận xét, đề xuất' written from the figures: the pace and the villages that lag (staff may edit it)."""
+    campaign = board.ds.campaign
+    cw = board.cw[board.cw["week"] <= week]
+    p = metrics.pace(cw, campaign.household_target, metrics.default_deadline(campaign.phases, week))
+    table = board.villages_at(week)
+    lagging = table[~table["meets_target"]].sort_values(["needed", "name"], ascending=[False, True])
+    parts = []
+    if p.reached:
+        parts.append(
+            f"Toàn xã đã đạt chỉ tiêu {fmt_pct(campaign.household_target, 0)} số hộ có điện thoại thông minh cài đặt ứng dụng; "
+            f"tốc độ 4 tuần gần đây khoảng {fmt_int(round(p.run_rate))} hộ/tuần."
+        )
+    elif p.eta:
+        parts.append(
+            f"Với tốc độ 4 tuần gần đây (khoảng {fmt_int(round(p.run_rate))} hộ/tuần), toàn xã dự kiến đạt chỉ tiêu vào khoảng {fmt_date(p.eta)}; "
+            f"để đạt trước {fmt_date(p.deadline)} cần khoảng {fmt_int(round(p.per_week_needed + 0.499))} hộ/tuần."
+        )
+    else:
+        parts.append("Số hộ cài đặt không tăng trong các tuần gần đây; cần đẩy mạnh hướng dẫn tại các thôn.")
+    if len(lagging):
+        names = ", ".join(
+            f"{n} (cần thêm {fmt_int(k)} hộ)" for n, k in zip(lagging["name"].head(3), lagging["needed"].head(3), strict=True)
+        )
+        parts.append(
+            f"Đề nghị các thôn chưa đạt, nhất là {names}, phối hợp Tổ công nghệ số cộng đồng, Đoàn Thanh niên tổ chức hướng dẫn "
+            "cài đặt tại nhà văn hóa và đến từng hộ; trưởng thôn báo cáo đúng hạn vào Thứ Năm hằng tuần."
+        )
+    else:
+        parts.append("Đề nghị các thôn tiếp tục duy trì, hướng dẫn người dân sử dụng ứng dụng để gửi phản ánh hiện trường.")
+    return " ".join(parts)
+
+
+def build(board: Dashboard, week: dt.date, remarks: str | None = None, now: dt.datetime | None = None) -> WeeklyReport:
+    """The report of one week, from the dashboard's figures."""
+    ds, campaign = board.ds, board.ds.campaign
+    target = campaign.household_target
+    order = dict(zip(ds.villages["key"], ds.villages["row"], strict=True))  # the roster's order, as the office lists villages
+    table = board.villages_at(week)
+    table = table.assign(order=table["key"].map(order)).sort_values("order", kind="stable").reset_index(drop=True)
+    row = board.commune_at(week)
+    lines = tuple(
+        VillageLine(
+            i + 1,
+            str(r["name"]),
+            int(r["households"]),
+            int(r["smartphone_households"]),
+            int(r["installed"]),
+            None if r["rate"] != r["rate"] else float(r["rate"]),
+            int(r["change"]),
+            _note(r, target),
+        )
+        for i, r in table.iterrows()
+    )
+    smart = sum(v.smartphone_households for v in lines)
+    installed = sum(v.installed for v in lines)
+    total = VillageLine(
+        0,
+        "Tổng cộng",
+        sum(v.households for v in lines),
+        smart,
+        installed,
+        installed / smart if smart else None,
+        sum(v.change for v in lines),
+        "",
+    )
+    households = total.households
+    meeting = table[table["meets_target"]]["name"].tolist()
+    lagging = table[~table["meets_target"]].sort_values(["rate", "name"])
+    missing = board.not_reported(week)
+
+    units_week = max((w for w in board.uw["week"].unique() if w <= week), default=None) if not board.uw.empty else None
+    units = metrics.at_week(board.uw, units_week)
+    staff, officials = (
+        int(units["staff"].sum()) if len(units) else int(ds.units["staff"].sum()),
+        int(units["installed"].sum()) if len(units) else 0,
+    )
+    below = units[~units["meets_target"]].sort_values(["rate", "name"]) if len(units) else units
+
+    change_pp = float(row["change_pp"]) if row is not None else 0.0
+    overall = (
+        f"Toàn xã có {fmt_int(households)} hộ, trong đó {fmt_int(smart)} hộ có điện thoại thông minh (ĐTTM). "
+        f"Tính đến ngày {fmt_date(week)}, có {fmt_int(installed)} hộ đã cài đặt ứng dụng i-HaTinh, đạt {fmt_pct(total.rate)} số hộ có ĐTTM "
+        f"(chỉ tiêu ≥ {fmt_pct(target, 0)}) và {fmt_pct(installed / households if households else None)} tổng số hộ; "
+        f"so với tuần trước tăng {fmt_int(total.change)} hộ ({fmt_pp(change_pp).replace('điểm %', 'điểm phần trăm')})."
+    )
+    if len(units):
+        officials_text = (
+            f"Có {fmt_int(officials)}/{fmt_int(staff)} cán bộ, công chức, viên chức, người lao động đã cài đặt, đạt {fmt_pct(officials / staff if staff else None)} "
+            f"(chỉ tiêu {fmt_pct(campaign.official_target, 0)}); {int(units['meets_target'].sum())}/{len(units)} đơn vị đạt chỉ tiêu."
+        )
+        officials_more = (
+            "Các đơn vị chưa đạt: "
+            + "; ".join(
+                f"{n} ({fmt_int(i)}/{fmt_int(s)}, còn {fmt_int(k)} người)"
+                for n, i, s, k in zip(below["name"], below["installed"], below["staff"], below["needed"], strict=True)
+            )
+            + "."
+            if len(below)
+            else "Tất cả các đơn vị đã hoàn thành chỉ tiêu."
+        )
+    else:
+        officials_text, officials_more = "Chưa có báo cáo của các đơn vị.", ""
+    assessment = [f"Có {len(meeting)}/{len(table)} thôn đạt chỉ tiêu (ghi “Đạt” trong bảng trên)."]
+    if len(lagging):
+        assessment.append(
+            f"Có {len(lagging)} thôn chưa đạt: "
+            + "; ".join(
+                f"{n} ({fmt_pct(r)}, cần thêm {fmt_int(k)} hộ)"
+                for n, r, k in zip(lagging["name"], lagging["rate"], lagging["needed"], strict=True)
+            )
+            + "."
+        )
+    assessment.append(
+        f"Thôn chưa báo cáo tuần này: {', '.join(missing)} (tạm lấy số liệu tuần trước)."
+        if missing
+        else "Tất cả các thôn đã báo cáo đúng tuần."
+    )
+    issues = board.issues
+    errors, warnings = int((issues["severity"] == "error").sum()), int((issues["severity"] == "warning").sum())
+    quality = [
+        f"Sổ số liệu có {errors} lỗi (các dòng có lỗi chưa được tính) và {warnings} cảnh báo."
+        if errors or warnings
+        else "Sổ số liệu không có lỗi."
+    ]
+    if errors:
+        by_subject = issues[issues["severity"] == "error"]["subject"].replace("", pd.NA).dropna().value_counts()
+        if len(by_subject):
+            quality.append(
+                "Đề nghị sửa số liệu của: " + ", ".join(f"{n} ({c} ô)" for n, c in by_subject.items()) + " (chi tiết ở bảng kèm theo)."
+            )
+    week_start = week - dt.timedelta(days=6)
+    sections = (
+        (
+            "",
+            (
+                f"Thực hiện Kế hoạch của UBND xã về mở đợt cao điểm {CAMPAIGN}, UBND xã {campaign.commune} báo cáo kết quả thực hiện từ ngày {fmt_date(week_start)} đến ngày {fmt_date(week)} như sau:",
+            ),
+        ),
+        ("1. Kết quả chung", (overall,)),
+        ("2. Cán bộ, công chức, viên chức, người lao động", tuple(t for t in (officials_text, officials_more) if t)),
+        ("3. Kết quả cài đặt của hộ dân theo thôn", ()),
+        ("4. Đánh giá", tuple(assessment)),
+        ("5. Chất lượng số liệu", tuple(quality)),
+        ("6. Nhận xét, đề xuất", ((remarks or default_remarks(board, week)).strip(),)),
+        (
+            "",
+            (
+                f"Trên đây là báo cáo kết quả {CAMPAIGN} tuần từ ngày {fmt_date(week_start)} đến ngày {fmt_date(week)} của UBND xã {campaign.commune}./.",
+            ),
+        ),
+    )
+    return WeeklyReport(
+        commune=campaign.commune,
+        week=week,
+        week_start=week_start,
+        place_date=f"{campaign.commune}, ngày {week.day:02d} tháng {week.month:02d} năm {week.year}",
+        subtitle=f"Kết quả {CAMPAIGN} tuần từ ngày {fmt_date(week_start)} đến ngày {fmt_date(week)}",
+        sections=sections,
+        table_at=3,
+        villages=lines,
+        total=total,
+        units=units,
+        issues=issues,
+        signer=campaign.signer,
+        signer_title=campaign.signer_title or "PHÓ CHỦ TỊCH",
+    )
+
+
+def now_local() -> dt.datetime:
+    """Now in Hà Tĩnh."""
+    return dt.datetime.now(TIMEZONE)

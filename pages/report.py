@@ -1,0 +1,79 @@
+"""Báo cáo tuần: pick a week, read the report, download it as .docx / .xlsx, copy the Zalo message."""
+
+import streamlit as st
+
+from lib import messages
+from lib.fmt import fmt_date, md_escape
+from lib.report import build, default_remarks, latest_complete_week, now_local
+from lib.report_docx import report_docx
+from lib.report_xlsx import report_xlsx
+from pages.common import board_or_stop
+
+st.title("Báo cáo tuần")
+board = board_or_stop()
+weeks = board.weeks
+if not weeks:
+    st.info("Chưa có báo cáo nào để tổng hợp.")
+    st.stop()
+default = latest_complete_week(weeks, now_local())
+week = st.selectbox(
+    "Tuần báo cáo (Thứ Năm)", list(reversed(weeks)), index=list(reversed(weeks)).index(default), format_func=fmt_date, key="report_week"
+)
+
+remarks_key = f"remarks_{week.isoformat()}"
+remarks = st.text_area(
+    "Nhận xét, đề xuất (có thể sửa trước khi tải về)",
+    value=st.session_state.get(remarks_key) or default_remarks(board, week),
+    key=remarks_key,
+    height=150,
+)
+report = build(board, week, remarks=remarks)
+stem = f"bao-cao-i-hatinh-{report.commune.lower().replace(' ', '-')}-{week:%Y-%m-%d}"
+
+buttons = st.container(horizontal=True, gap="small")
+buttons.download_button(
+    "Tải báo cáo .docx",
+    data=report_docx(report),
+    file_name=f"{stem}.docx",
+    mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    key="download_docx",
+    icon=":material/description:",
+)
+buttons.download_button(
+    "Tải bảng số liệu .xlsx",
+    data=report_xlsx(report),
+    file_name=f"{stem}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="download_xlsx",
+    icon=":material/table_view:",
+)
+
+st.subheader("Tin nhắn Zalo")
+st.caption("Sao chép (nút ở góc khung) và gửi vào nhóm Zalo của xã.")
+st.code(messages.weekly_summary(board, week), language=None, wrap_lines=True)
+
+st.subheader("Xem trước")
+with st.container(border=True):
+    st.markdown(f"**ỦY BAN NHÂN DÂN XÃ {md_escape(report.commune.upper())}** · Số: …/BC\\-UBND")
+    st.markdown(f"*{md_escape(report.place_date)}*")
+    st.markdown(f"**BÁO CÁO** — {md_escape(report.subtitle)}")
+    for i, (heading, paragraphs) in enumerate(report.sections):
+        if heading:
+            st.markdown(f"**{md_escape(heading)}**")
+        for text in paragraphs:
+            st.markdown(md_escape(text))
+        if i == report.table_at:
+            st.dataframe(
+                [
+                    dict(
+                        zip(
+                            ("STT", "Thôn", "Số hộ", "Số hộ có ĐTTM", "Số hộ đã cài đặt", "Tỷ lệ (%)", "Tăng so với tuần trước", "Ghi chú"),
+                            row,
+                            strict=True,
+                        )
+                    )
+                    for row in report.table_rows
+                ],
+                hide_index=True,
+                key="report_table",
+            )
