@@ -11,6 +11,7 @@ import datetime as dt
 import difflib
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 
 import pandas as pd
 
@@ -74,14 +75,19 @@ class Dataset:
         return int((self.issues["severity"] == "error").sum()) if len(self.issues) else 0
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     number: int  # 1-based row in the sheet
     raw: dict[str, Cell]
-    cells: dict[str, str]
+    letters: dict[str, str]  # field -> column letter, shared by every row of a tab
     values: dict[str, object] = field(default_factory=dict)
     rejected: bool = False
     duplicate: bool = False  # an identical copy of an earlier report: kept out of the figures, not an error
+
+    @property
+    def cells(self) -> dict[str, str]:
+        """field -> A1 address; built only when an issue needs it (most rows never do)."""
+        return {f: f"{letter}{self.number}" for f, letter in self.letters.items()}
 
 
 @dataclass
@@ -139,7 +145,14 @@ def _show(value: object) -> str:
 
 
 def _blank(value: Cell) -> bool:
-    return value is None or (isinstance(value, str) and not clean_text(value))
+    if value is None:
+        return True
+    return type(value) is str and _blank_text(value)
+
+
+@lru_cache(maxsize=65536, typed=True)
+def _blank_text(text: str) -> bool:
+    return not clean_text(text)
 
 
 def validate(raw: RawWorkbook, today: dt.date) -> Dataset:
@@ -234,13 +247,17 @@ def _read_tab(tab: schema.Tab, title: str, rows: Rows, issues: _Issues, today: d
     headers = {col.field: clean_text(rows[header_row][c]) for c, col in mapping.items()}
     read = _TabRead(tab, title, headers, [])
     name_field = next((c.field for c in tab.columns if c.kind == schema.Kind.NAME), None)
+    letters = {col.field: column_letter(c) for c, col in mapping.items()}
+    positions = [(c, col.field) for c, col in mapping.items()]
+    mapped = [col for col in tab.columns if col.field in letters]
+    unmapped = [col.field for col in tab.columns if col.field not in letters]
     for r in range(header_row + 1, len(rows)):
         row = rows[r]
-        raw_values = {col.field: (row[c] if c < len(row) else None) for c, col in mapping.items()}
+        width = len(row)
+        raw_values = {f: (row[c] if c < width else None) for c, f in positions}
         if all(_blank(v) for v in raw_values.values()):
             continue
-        cells = {col.field: f"{column_letter(c)}{r + 1}" for c, col in mapping.items()}
-        record = _Row(r + 1, raw_values, cells)
+        record = _Row(r + 1, raw_values, letters)
         if name_field and ascii_key(raw_values.get(name_field)) in _TOTAL_ROW_KEYS:
             issues.add(
                 title,
@@ -253,11 +270,10 @@ def _read_tab(tab: schema.Tab, title: str, rows: Rows, issues: _Issues, today: d
                 raw_values[name_field],
             )
             continue
-        for col in tab.columns:
-            if col.field in raw_values:
-                _parse_cell(read, record, col, today, issues)
-            else:
-                record.values[col.field] = None
+        for col in mapped:
+            _parse_cell(read, record, col, today, issues)
+        for f in unmapped:
+            record.values[f] = None
         read.rows.append(record)
     return read
 
@@ -280,13 +296,14 @@ def _parse_cell(read: _TabRead, row: _Row, col: schema.Column, today: dt.date, i
                 value,
             )
         return
-    if col.kind in (schema.Kind.TEXT, schema.Kind.PERCENT):
-        row.values[col.field] = clean_text(value) if not isinstance(value, (int, float)) or isinstance(value, bool) else value
+    kind = col.kind
+    if kind is schema.Kind.TEXT or kind is schema.Kind.PERCENT:
+        row.values[col.field] = value if isinstance(value, (int, float)) and not isinstance(value, bool) else _clean_cached(value)
         return
-    if col.kind == schema.Kind.NAME:
-        text = clean_text(value)
+    if kind is schema.Kind.NAME:
+        text, legacy = _name_cached(value)
         row.values[col.field] = text
-        if looks_legacy_encoded(text):
+        if legacy:
             issues.add(
                 read.title,
                 row,
@@ -299,7 +316,7 @@ def _parse_cell(read: _TabRead, row: _Row, col: schema.Column, today: dt.date, i
                 value,
             )
         return
-    parsed: Parsed = _parse_count_cached(value) if col.kind == schema.Kind.COUNT else parse_date(value, today)
+    parsed: Parsed = _parse_count_cached(value) if kind is schema.Kind.COUNT else _parse_date_cached(value, today)
     if parsed.code is None:
         row.values[col.field] = parsed.value
         return
@@ -318,6 +335,22 @@ def _parse_cell(read: _TabRead, row: _Row, col: schema.Column, today: dt.date, i
         f"Ô {row.cells[col.field]} ({header}): {parsed.reason}. {how}{tail}".replace(". .", "."),
         value,
     )
+
+
+@lru_cache(maxsize=65536, typed=True)
+def _clean_cached(value: Cell) -> str:
+    return clean_text(value)
+
+
+@lru_cache(maxsize=65536, typed=True)
+def _name_cached(value: Cell) -> tuple[str, bool]:
+    text = clean_text(value)
+    return text, looks_legacy_encoded(text)
+
+
+@lru_cache(maxsize=65536, typed=True)
+def _parse_date_cached(value: Cell, today: dt.date) -> Parsed:
+    return parse_date(value, today)
 
 
 _count_cache: dict[object, Parsed] = {}
@@ -582,7 +615,7 @@ def _check_bounds(read: _TabRead, row: _Row, found: _Row, entity: str, issues: _
     if not isinstance(installed, int):
         return
     header = read.headers["installed"]
-    cell = row.cells["installed"]
+    cell = row.letters["installed"] + str(row.number)
     if entity == "unit":
         staff = found.values["staff"]
         if installed > staff:  # type: ignore[operator]
