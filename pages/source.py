@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from lib.loading import current, forget_upload, refresh, use_upload
+from lib.access import access_policy
+from lib.loading import current, forget_upload, refresh, secrets, use_upload
 from lib.template import write_template
 
 st.title("Nguồn dữ liệu")
@@ -58,6 +59,20 @@ st.markdown(
 if email:
     st.write("Email cần chia sẻ Sheet (quyền Người xem):")
     st.code(email, language=None)
+
+st.subheader("Đăng nhập")
+policy = access_policy(secrets())
+if policy.enabled:
+    st.write(
+        f"Bảng yêu cầu đăng nhập (mục `[auth]` trong secrets). Được xem: {len(policy.emails)} email và "
+        f"{len(policy.domains)} tên miền trong mục `[access]`."
+    )
+else:
+    st.warning(
+        "Bảng đang **mở cho mọi người** có đường dẫn: chưa cấu hình đăng nhập. Nếu đưa bảng lên Internet, hãy thêm mục `[auth]` "
+        "(đăng nhập bằng tài khoản Google) và danh sách `[access]` vào secrets, xem `secrets.toml.example`.",
+        icon=":material/lock_open:",
+    )
 
 st.subheader("Mẫu sổ số liệu")
 st.write(

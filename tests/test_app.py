@@ -206,3 +206,46 @@ def test_report_page_offers_the_week_the_downloads_and_the_zalo_message(board):
     at.selectbox(key="report_week").set_value(earlier).run()
     assert at.code[0].value == messages.weekly_summary(board, earlier)
     assert any(f"{earlier:%d/%m/%Y}" in m.value for m in at.markdown)
+
+
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "cookie-secret-do-not-show",
+    "client_id": "id",
+    "client_secret": "client-secret-do-not-show",
+    "server_metadata_url": "https://accounts.google.com/.well-known/openid-configuration",
+}
+
+
+def signed_in_app(user: dict) -> AppTest:
+    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    at.secrets["auth"] = AUTH
+    at.secrets["access"] = {"allowed_emails": ["chutich@gmail.com"], "allowed_domains": ["hatinh.gov.vn"]}
+    at.user = user
+    return at.run()
+
+
+def test_with_sign_in_configured_a_visitor_must_sign_in_first(workbook):
+    at = signed_in_app({"is_logged_in": False})
+    assert not at.exception
+    assert at.button(key="login")
+    assert not at.metric
+
+
+@pytest.mark.parametrize("email", ["chutich@gmail.com", "pct.vhxh@hatinh.gov.vn"])
+def test_listed_users_see_the_dashboard(workbook, email):
+    at = signed_in_app({"is_logged_in": True, "email": email})
+    assert not at.exception
+    assert len(at.metric) == 6
+
+
+def test_others_get_a_polite_vietnamese_refusal_and_no_figures(workbook):
+    at = signed_in_app({"is_logged_in": True, "email": "nguoila@gmail.com"})
+    assert not at.exception
+    assert "chưa được cấp quyền" in at.error[0].value
+    assert not at.metric
+
+
+def test_without_auth_the_setup_page_says_the_app_is_open(workbook):
+    at = open_page("source")
+    assert any("mở cho mọi người" in w.value for w in at.warning)

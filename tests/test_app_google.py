@@ -110,3 +110,45 @@ def test_no_page_ever_shows_key_material(google, tmp_path):
     shown = everything_shown(at)
     assert "dashboard@son-giang-test.iam.gserviceaccount.com" in shown  # the email to share with is shown on purpose
     assert not any(secret in shown for secret in key_material())
+
+
+def test_secrets_never_reach_logs_or_exported_files(google, tmp_path, caplog, capfd):
+    import logging
+
+    from lib import report, report_docx, report_xlsx
+
+    caplog.set_level(logging.DEBUG)
+    at = session(tmp_path)
+    at.secrets["auth"] = {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "cookie-secret-value-4711",
+        "client_id": "x",
+        "client_secret": "client-secret-value-4712",
+        "server_metadata_url": "https://accounts.google.com/.well-known/openid-configuration",
+    }
+    at.secrets["access"] = {"allowed_emails": ["chutich@gmail.com"]}
+    at.user = {"is_logged_in": True, "email": "chutich@gmail.com"}
+    at.run()
+    google.fail("batchGet", 403)
+    at.button(key="refresh").click().run()
+    at.switch_page("pages/report.py").run()
+    assert not at.exception
+    board = live.load(live.resolve(SHEET_URL, service_account_info(), f"sqlite:///{tmp_path / 'snap.sqlite'}"), TODAY)
+    from lib import dashboard
+
+    built = report.build(dashboard.build(board.ds), dashboard.build(board.ds).weeks[-1])
+    import io
+    import zipfile
+
+    exported = b"".join(  # every part of both files, uncompressed
+        archive.read(name)
+        for data in (report_docx.report_docx(built), report_xlsx.report_xlsx(built))
+        for archive in [zipfile.ZipFile(io.BytesIO(data))]
+        for name in archive.namelist()
+    )
+    assert b"Th\xc3\xb4n" in exported  # the search really looks inside the files
+    out = capfd.readouterr()
+    produced = everything_shown(at) + caplog.text + out.out + out.err
+    secrets = key_material() + ["cookie-secret-value-4711", "client-secret-value-4712"]
+    assert not [s for s in secrets if s in produced]
+    assert not [s for s in secrets if s.encode() in exported]

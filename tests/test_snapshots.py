@@ -189,3 +189,47 @@ def test_an_empty_sheet_is_read_and_reported_as_missing_tabs(google, config):
     loaded = live.load(config, TODAY)
     assert loaded.fresh
     assert set(loaded.ds.issues["code"]) == {"missing_tab"}
+
+
+def test_credentials_revoked_mid_session_fall_back_with_an_auth_reason(google, config):
+    good = live.load(config, TODAY)
+    google.fail("batchGet", 401)  # the cached token is refused ...
+    google.fail("token", 400)  # ... and the key can no longer get a new one
+    fallback = live.load(config, TODAY)
+    assert not fallback.fresh and fallback.problem.reason == "auth"
+    assert fallback.ds.village_reports.equals(good.ds.village_reports)
+
+
+def test_a_process_killed_during_a_real_write_leaves_a_consistent_store(tmp_path):
+    import signal
+    import time
+
+    url = f"sqlite:///{tmp_path / 'kill.sqlite'}"
+    SnapshotStore(url).record(*fetched(at(D1, 10)), "s")
+    writer = f"""
+import sys, datetime as dt
+sys.path[:0] = [{str(Path(__file__).parent)!r}, {str(Path(__file__).parent.parent)!r}]
+from conftest import book, TODAY
+from lib.validate import validate
+from lib.snapshots import SnapshotStore
+store = SnapshotStore({url!r})
+for i in range(10_000):
+    raw = book(Thon=[["Tên thôn", "Tổng số hộ", "Số hộ có điện thoại thông minh"]] + [[f"Thôn {{j}}", 100 + i, 50] for j in range(300)])
+    raw.fetched_at = dt.datetime.now(dt.UTC)
+    store.record(raw, validate(raw, TODAY), "s")
+    print(i, flush=True)
+"""
+    process = subprocess.Popen([sys.executable, "-c", writer], stdout=subprocess.PIPE, text=True)
+    process.stdout.readline()  # at least one more version written, then kill it mid-way through the next ones
+    time.sleep(0.3)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "kill.sqlite") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    store = SnapshotStore(url)
+    latest = store.latest("s")
+    assert latest is not None and latest.raw.tabs["Thôn"][1][1] >= 100
+    assert store.count("s") >= 2
+    assert store.record(*fetched(at(D3, 10)), "s")[1] is True
