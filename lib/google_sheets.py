@@ -10,7 +10,6 @@ contains key material.
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -18,32 +17,14 @@ from typing import Any, TypeVar
 
 import requests
 
-from lib.sources import RawWorkbook, SourceError, read_xlsx
+from lib.sources import FetchError, RawWorkbook, SourceError, read_xlsx, sheet_key  # noqa: F401 - sheet_key re-exported
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets.readonly",)
+SHEETS_API = "https://sheets.googleapis.com/v4/spreadsheets"
 EXPORT_URL = "https://docs.google.com/spreadsheets/d/{key}/export?format=xlsx"
 SHEET_URL = "https://docs.google.com/spreadsheets/d/{key}"
-_KEY_IN_URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]{20,})")
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]{30,}$")
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 T = TypeVar("T")
-
-
-def sheet_key(text: str) -> str | None:
-    """The spreadsheet key in a Google Sheets URL (or a bare key); None if it is neither."""
-    text = text.strip()
-    if m := _KEY_IN_URL.search(text):
-        return m.group(1)
-    return text if _BARE_KEY.match(text) else None
-
-
-class FetchError(SourceError):
-    """A Google source failed; `reason` is one of quota, server, network, permission, not_found, malformed, auth, renamed."""
-
-    def __init__(self, reason: str, message: str, status: int | None = None) -> None:
-        super().__init__(message)
-        self.reason = reason
-        self.status = status
 
 
 @dataclass(frozen=True)
@@ -127,7 +108,13 @@ def _a1_title(title: str) -> str:
 class ServiceAccountReader:
     """Reads a whole spreadsheet with a service account: one batchGet per refresh."""
 
-    def __init__(self, info: Mapping[str, Any], timeout: float | tuple[float, float] = (5, 30), policy: RetryPolicy | None = None) -> None:
+    def __init__(
+        self,
+        info: Mapping[str, Any],
+        timeout: float | tuple[float, float] = (5, 30),
+        policy: RetryPolicy | None = None,
+        api_root: str = SHEETS_API,
+    ) -> None:
         import gspread
         from google.oauth2.service_account import Credentials
 
@@ -141,21 +128,29 @@ class ServiceAccountReader:
         self.http = gspread.HTTPClient(credentials)
         self.http.set_timeout(timeout)
         self.policy = policy or RetryPolicy()
+        self.api_root = api_root.rstrip("/")  # another root only for a proxy or a local fake (benchmarks)
         self._meta: dict[str, tuple[str, dict[str, int]]] = {}
+
+    def _get(self, url: str, params: Mapping[str, Any], key: str) -> Any:
+        return with_retry(lambda: self.http.request("get", url, params=dict(params)).json(), self.policy, self.email, key)
 
     def metadata(self, key: str, refresh: bool = False) -> tuple[str, dict[str, int]]:
         """(spreadsheet title, {tab title: gid}), fetched once per process unless refreshed."""
         if refresh or key not in self._meta:
-            params = {"fields": "properties.title,sheets.properties(sheetId,title)"}
-            data = with_retry(lambda: self.http.fetch_sheet_metadata(key, params=params), self.policy, self.email, key)
+            params = {"fields": "properties.title,sheets.properties(sheetId,title)", "includeGridData": "false"}
+            data = self._get(f"{self.api_root}/{key}", params, key)
             tabs = {str(s["properties"]["title"]): int(s["properties"]["sheetId"]) for s in data["sheets"]}
             self._meta[key] = (str(data.get("properties", {}).get("title", "")), tabs)
         return self._meta[key]
 
     def _batch_get(self, key: str, titles: list[str]) -> dict[str, Any]:
-        params = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER", "majorDimension": "ROWS"}
-        ranges = [_a1_title(t) for t in titles]
-        return with_retry(lambda: self.http.values_batch_get(key, ranges, params=dict(params)), self.policy, self.email, key)
+        params = {
+            "valueRenderOption": "UNFORMATTED_VALUE",
+            "dateTimeRenderOption": "SERIAL_NUMBER",
+            "majorDimension": "ROWS",
+            "ranges": [_a1_title(t) for t in titles],
+        }
+        return self._get(f"{self.api_root}/{key}/values:batchGet", params, key)
 
     def read(self, key: str) -> RawWorkbook:
         """Every tab's values in one request; a renamed tab refreshes the metadata once."""

@@ -7,6 +7,7 @@ without figures when an earlier fetch succeeded: the last good snapshot is shown
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,8 +17,7 @@ import pandas as pd
 
 from lib import schema
 from lib.config import TIMEZONE
-from lib.google_sheets import FetchError, RetryPolicy, ServiceAccountReader, read_link, sheet_key
-from lib.sources import RawWorkbook, SourceError, read_xlsx
+from lib.sources import FetchError, RawWorkbook, SourceError, read_xlsx, sheet_key
 from lib.validate import Dataset, validate
 
 DEFAULT_STORE = "sqlite:///data/snapshots.sqlite"
@@ -53,15 +53,19 @@ def resolve(source: str, credentials: Mapping[str, Any] | None = None, store_url
     return SourceConfig("xlsx", source, None, store_url)
 
 
-_READERS: dict[tuple[str, str], ServiceAccountReader] = {}
+_READERS: dict[tuple[str, str], Any] = {}
 
 
-def _reader(config: SourceConfig) -> ServiceAccountReader:
+def _reader(config: SourceConfig) -> Any:
+    from lib.google_sheets import SHEETS_API, RetryPolicy, ServiceAccountReader
+
     # One reader per service account and process: its metadata cache saves a call per refresh.
     creds = config.credentials or {}
     ident = (str(creds.get("client_email", "")), str(creds.get("private_key_id", "")))
     if ident not in _READERS:
-        _READERS[ident] = ServiceAccountReader(creds, timeout=(5, config.timeout), policy=RetryPolicy())
+        _READERS[ident] = ServiceAccountReader(
+            creds, timeout=(5, config.timeout), policy=RetryPolicy(), api_root=os.environ.get("SONGIANG_SHEETS_API") or SHEETS_API
+        )
     return _READERS[ident]
 
 
@@ -75,6 +79,8 @@ def fetch(config: SourceConfig) -> RawWorkbook:
     if config.kind == "google":
         return _reader(config).read(config.location)
     if config.kind == "link":
+        from lib.google_sheets import read_link
+
         return read_link(config.location, timeout=(5, config.timeout))
     return read_xlsx(Path(config.location), source=config.location)
 

@@ -24,8 +24,10 @@ def read_source(source: str, credentials: Mapping[str, Any] | None = None) -> Ra
 
 
 def load(source: str, today: dt.date, credentials: Mapping[str, Any] | None = None) -> Dataset:
-    """Read and validate a source in one call."""
-    return validate(read_source(source, credentials), today)
+    """Read and validate a source in one call; the raw cells are let go once validated (figures only)."""
+    ds = validate(read_source(source, credentials), today)
+    ds.source.tabs = {}  # ~40 MB at province scale; the app keeps them (live.load) for the snapshot store
+    return ds
 
 
 def _num(value: float | None) -> float | None:

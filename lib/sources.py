@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,8 +16,29 @@ Cell = object  # str | int | float | bool | date | datetime | None
 Rows = list[list[Cell]]
 
 
+_KEY_IN_URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]{20,})")
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]{30,}$")
+
+
+def sheet_key(text: str) -> str | None:
+    """The spreadsheet key in a Google Sheets URL (or a bare key); None if it is neither."""
+    text = text.strip()
+    if m := _KEY_IN_URL.search(text):
+        return m.group(1)
+    return text if _BARE_KEY.match(text) else None
+
+
 class SourceError(Exception):
     """The source cannot be read at all; `str(error)` is a Vietnamese message for the user."""
+
+
+class FetchError(SourceError):
+    """A remote source failed; `reason` is one of quota, server, network, permission, not_found, malformed, auth, renamed."""
+
+    def __init__(self, reason: str, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.status = status
 
 
 @dataclass
@@ -55,10 +77,15 @@ def read_xlsx(data: str | Path | bytes, source: str | None = None, kind: str = "
             "Hãy mở tệp bằng Excel hoặc Google Sheets và lưu lại dưới dạng .xlsx."
         ) from None
     tabs: dict[str, Rows] = {}
+    seen: dict[str, str] = {}  # one object per distinct text: a village's name repeats in every weekly row
     for name in book.sheet_names:
         try:
             sheet = book.get_sheet_by_name(name)
-            rows = [[None if v == "" else v for v in row] for row in sheet.to_python(skip_empty_area=False)]
+            rows = sheet.to_python(skip_empty_area=False)
+            for row in rows:  # in place: a second copy of a province-size sheet would cost ~20 MB more
+                for i, v in enumerate(row):
+                    if type(v) is str:
+                        row[i] = seen.setdefault(v, v) if v else None
             _fill_merged(rows, sheet.merged_cell_ranges or [])
         except Exception as exc:
             raise SourceError(f"Không đọc được tab '{name}' trong '{label}': {type(exc).__name__}.") from None

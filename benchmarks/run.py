@@ -1,0 +1,475 @@
+"""The benchmark suite: every figure is a ratio measured side by side in one run.
+
+    .venv/bin/python -m benchmarks.run            # all sections; writes docs/PERFORMANCE.md
+    .venv/bin/python -m benchmarks.run --quick    # fewer repetitions and no province scale (a smoke run)
+
+Sections: (1) upstream calls per refresh vs the naive gspread path, (2) the whole `check --json`
+process vs a bare read of the same file at commune / district / province scale, (3) warm page
+reruns (AppTest) vs a minimal page, (4) peak memory, (5) first paint in headless Chromium vs a
+minimal page, (6) concurrent sessions against one server on a fake Google.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import math
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+TODAY = "2026-11-29"
+SCALES = {"commune": (25, 18), "district": (300, 200), "province": (1500, 1000)}  # villages, units; 33 weeks each
+MINIMAL_PAGE = """
+import pandas as pd, plotly.express as px, streamlit as st
+@st.cache_resource
+def data():
+    frames = pd.read_excel({path!r}, sheet_name=None, engine="calamine", header=3)
+    return frames["Báo cáo thôn"]
+df = data()
+st.title("Minimal")
+weekly = df.groupby(df.columns[0], sort=False)[df.columns[2]].apply(lambda s: pd.to_numeric(s, errors="coerce").sum()).reset_index()
+st.plotly_chart(px.line(weekly, x=weekly.columns[0], y=weekly.columns[1]))
+"""
+
+
+def best(times: list[float]) -> float:
+    return min(times)
+
+
+def run_timed(cmd: list[str], env: dict | None = None) -> tuple[float, int]:
+    """Wall time and peak RSS (kB) of one child process."""
+    wrapper = "import resource, subprocess, sys, time; t = time.perf_counter(); subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=False); print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    out = subprocess.run([PY, "-c", wrapper, *cmd], capture_output=True, text=True, env=env, cwd=ROOT, check=True).stdout.split()
+    return float(out[0]), int(out[1])
+
+
+def workbook(name: str, villages: int, units: int, folder: Path) -> Path:
+    path = folder / f"{name}.xlsx"
+    if not path.exists():
+        subprocess.run(
+            [PY, "-m", "lib", "sample", str(path), "--villages", str(villages), "--units", str(units), "--weeks", "33"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+    return path
+
+
+# --- 1 ---------------------------------------------------------------------------------------------
+
+
+def upstream(latency: float) -> list[dict]:
+    import gspread
+    from gspread import http_client, urls
+
+    from benchmarks.fake_sheets import KEY, FakeSheets, service_account
+    from lib.google_sheets import RetryPolicy, ServiceAccountReader
+    from lib.sample import SampleSpec, build
+
+    with FakeSheets(build(SampleSpec()), latency) as fake:
+        info = service_account(fake.token_uri)
+        reader = ServiceAccountReader(info, api_root=fake.url, policy=RetryPolicy())
+        results = []
+        for label in ("first refresh", "later refresh"):
+            fake.calls.clear()
+            start = time.perf_counter()
+            reader.read(KEY)
+            results.append(("ours", label, sum(fake.calls.values()) - fake.calls["token"], time.perf_counter() - start, dict(fake.calls)))
+        real = "https://sheets.googleapis.com/v4/spreadsheets"
+        for module in (urls, http_client):  # point the naive baseline at the fake too
+            for name in dir(module):
+                value = getattr(module, name)
+                if name.endswith("_URL") and isinstance(value, str) and value.startswith(real):
+                    setattr(module, name, value.replace(real, fake.url))
+        client = gspread.service_account_from_dict(info, scopes=gspread.auth.READONLY_SCOPES)
+        for label in ("first refresh", "later refresh"):
+            fake.calls.clear()
+            start = time.perf_counter()
+            sheet = client.open_by_key(KEY)
+            for title in fake.tabs:
+                sheet.worksheet(title).get_all_values()
+            results.append(
+                ("naive gspread", label, sum(fake.calls.values()) - fake.calls["token"], time.perf_counter() - start, dict(fake.calls))
+            )
+    rows = []
+    for label in ("first refresh", "later refresh"):
+        ours = next(r for r in results if r[0] == "ours" and r[1] == label)
+        naive = next(r for r in results if r[0] == "naive gspread" and r[1] == label)
+        rows.append(
+            {
+                "what": f"Sheets API calls, {label} (6 tabs, {latency * 1000:.0f} ms latency)",
+                "ours": f"{ours[2]} calls, {ours[3]:.2f} s",
+                "baseline": f"{naive[2]} calls, {naive[3]:.2f} s (naive gspread: open_by_key + worksheet + get_all_values per tab)",
+                "ratio": ours[3] / naive[3],
+                "goal": "1 batchGet per refresh (+1 metadata per process)",
+                "met": ours[4].get("batchGet") == 1 and (label == "first refresh" or ours[2] == 1),
+            }
+        )
+    return rows
+
+
+# --- 2 and 4 -----------------------------------------------------------------------------------------
+
+
+def ingest(folder: Path, scales: dict[str, tuple[int, int]], repeats: int) -> list[dict]:
+    rows, fit = [], []
+    for name, (villages, units) in scales.items():
+        path = workbook(name, villages, units, folder)
+        commands = {
+            "ours": [PY, "-m", "lib", "check", str(path), "--json", "--today", TODAY],
+            "calamine": [PY, "-c", f"import pandas as pd; pd.read_excel({str(path)!r}, sheet_name=None, engine='calamine')"],
+            "openpyxl": [PY, "-c", f"import pandas as pd; pd.read_excel({str(path)!r}, sheet_name=None, engine='openpyxl')"],
+        }
+        measured = {k: [] for k in commands}
+        memory = {k: 0 for k in commands}
+        for _ in range(repeats):
+            for key, cmd in commands.items():  # interleaved, so drift hits all three alike
+                seconds, rss = run_timed(cmd)
+                measured[key].append(seconds)
+                memory[key] = max(memory[key], rss)
+        ours, cal, opx = (best(measured[k]) for k in ("ours", "calamine", "openpyxl"))
+        report_rows = villages * 33 + units * 33
+        fit.append((report_rows, ours))
+        rows.append(
+            {
+                "what": f"check --json, {name} ({villages} villages, {units} units × 33 weeks ≈ {report_rows:_} report rows)".replace(
+                    "_", "."
+                ),
+                "ours": f"{ours:.2f} s",
+                "baseline": f"bare read: calamine {cal:.2f} s, openpyxl {opx:.2f} s (×{ours / opx:.2f} of openpyxl)",
+                "ratio": ours / cal,
+                "goal": "≤ 2× the fastest bare read at province scale",
+                "met": ours / cal <= 2 if name == "province" else None,
+            }
+        )
+        rows.append(
+            {
+                "what": f"peak memory of check, {name}",
+                "ours": f"{memory['ours'] / 1024:.0f} MB",
+                "baseline": f"bare calamine read {memory['calamine'] / 1024:.0f} MB",
+                "ratio": memory["ours"] / memory["calamine"],
+                "goal": "≤ 250 MB at province scale",
+                "met": memory["ours"] / 1024 <= 250 if name == "province" else None,
+            }
+        )
+    if len(fit) >= 2:
+        xs, ys = [math.log(x) for x, _ in fit], [math.log(y) for _, y in fit]
+        slope = statistics.linear_regression(xs, ys).slope
+        startup = best([run_timed([PY, "-c", "import lib.pipeline"])[0] for _ in range(repeats)])
+        marginal = [(x, max(y - startup, 1e-3)) for x, y in fit]
+        slope_marginal = statistics.linear_regression([math.log(x) for x, _ in marginal], [math.log(y) for _, y in marginal]).slope
+        rows.append(
+            {
+                "what": "growth of check time with rows (fitted exponent)",
+                "ours": f"{slope:.2f} (after the {startup:.2f} s start-up: {slope_marginal:.2f})",
+                "baseline": "1,00 = linear",
+                "ratio": slope_marginal,
+                "goal": "linear",
+                "met": slope_marginal <= 1.15,
+            }
+        )
+    return rows
+
+
+# --- 3 ------------------------------------------------------------------------------------------------
+
+
+def reruns(folder: Path, scales: list[str], repeats: int) -> list[dict]:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    rows = []
+    for name in scales:
+        villages, units = SCALES[name]
+        path = workbook(name, villages, units, folder)
+        os.environ.update({"SONGIANG_SOURCE": str(path), "SONGIANG_TODAY": TODAY, "SONGIANG_CACHE_TTL": "86400"})
+        minimal = folder / f"minimal_{name}.py"
+        minimal.write_text(MINIMAL_PAGE.format(path=str(path)))
+        st.cache_resource.clear()
+        base = AppTest.from_file(str(minimal), default_timeout=600).run()
+        base.run()
+        base_times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            base.run()
+            base_times.append(time.perf_counter() - start)
+        baseline = statistics.median(base_times)
+        for page in ("overview", "villages", "units", "phases", "report", "quality"):
+            st.cache_resource.clear()
+            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600).run()
+            if page != "overview":
+                at.switch_page(f"pages/{page}.py").run()
+            times = []
+            for i in range(repeats):
+                if page == "villages":
+                    at.multiselect(key="thon_select").set_value([at.multiselect(key="thon_select").options[i % 3]])
+                start = time.perf_counter()
+                at.run()
+                times.append(time.perf_counter() - start)
+            ours = statistics.median(times)
+            rows.append(
+                {
+                    "what": f"warm rerun, {page} page, {name}" + (" (a village picked)" if page == "villages" else ""),
+                    "ours": f"{ours * 1000:.0f} ms",
+                    "baseline": f"minimal page with one plotly chart {baseline * 1000:.0f} ms",
+                    "ratio": ours / baseline,
+                    "goal": "≤ 2× at commune scale",
+                    "met": ours / baseline <= 2 if name == "commune" else None,
+                }
+            )
+    return rows
+
+
+# --- 5 and 6 ------------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`streamlit run SCRIPT` on a free loopback port, stopped on exit."""
+
+    def __init__(self, script: Path, env: dict[str, str]) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        cmd = [
+            PY,
+            "-m",
+            "streamlit",
+            "run",
+            str(script),
+            "--server.port",
+            str(self.port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ]
+        self.process = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                    if r.read() == b"ok":
+                        return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"{script} did not start")
+
+    def rss_mb(self) -> float:
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+async def _paint(browser, url: str, charts: int, metrics: int) -> float:
+    page = await browser.new_page(viewport={"width": 1280, "height": 900})
+    start = time.perf_counter()
+    await page.goto(url)
+    await page.wait_for_function(
+        f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {charts} && "
+        f"document.querySelectorAll('[data-testid=\"stMetric\"]').length >= {metrics} && "
+        "!document.querySelector('[data-testid=\"stStatusWidget\"]')",
+        timeout=120_000,
+    )
+    elapsed = time.perf_counter() - start
+    await page.close()
+    return elapsed
+
+
+async def _first_paint(ours: str, minimal: str, repeats: int) -> tuple[list[float], list[float]]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        await _paint(browser, ours, 2, 6)  # warm both servers (data cached, first-session quirks out of the way)
+        await _paint(browser, minimal, 1, 0)
+        a, b = [], []
+        for _ in range(repeats):
+            a.append(await _paint(browser, ours, 2, 6))
+            b.append(await _paint(browser, minimal, 1, 0))
+        await browser.close()
+    return a, b
+
+
+def first_paint(folder: Path, repeats: int) -> list[dict]:
+    path = ROOT / "data" / "sample_son_giang.xlsx"
+    minimal = folder / "minimal_paint.py"
+    minimal.write_text(MINIMAL_PAGE.format(path=str(path)))
+    env = {"SONGIANG_SOURCE": str(path), "SONGIANG_TODAY": TODAY}
+    with Server(ROOT / "app.py", env) as ours, Server(minimal, env) as base:
+        a, b = asyncio.run(_first_paint(ours.url, base.url, repeats))
+    return [
+        {
+            "what": "first paint of the overview in headless Chromium (commune, warm server)",
+            "ours": f"{statistics.median(a):.2f} s",
+            "baseline": f"minimal page with one plotly chart {statistics.median(b):.2f} s",
+            "ratio": statistics.median(a) / statistics.median(b),
+            "goal": "≤ 1,5×",
+            "met": statistics.median(a) / statistics.median(b) <= 1.5,
+        }
+    ]
+
+
+async def _sessions(url: str, n: int) -> list[float]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        times = await asyncio.gather(*[_paint(browser, url, 2, 6) for _ in range(n)])
+        await browser.close()
+    return list(times)
+
+
+def concurrency(folder: Path, sizes: list[int], latency: float) -> list[dict]:
+    import json
+
+    from benchmarks.fake_sheets import KEY, FakeSheets, service_account
+    from lib.sample import SampleSpec, build
+
+    rows = []
+    with FakeSheets(build(SampleSpec()), latency) as fake:
+        key_file = folder / "bench-key.json"
+        key_file.write_text(json.dumps(service_account(fake.token_uri)))
+        env = {
+            "SONGIANG_SOURCE": f"https://docs.google.com/spreadsheets/d/{KEY}/edit",
+            "GOOGLE_APPLICATION_CREDENTIALS": str(key_file),
+            "SONGIANG_SHEETS_API": fake.url,
+            "SONGIANG_STORE": f"sqlite:///{folder / 'bench-snapshots.sqlite'}",
+            "SONGIANG_TODAY": TODAY,
+            "SONGIANG_CACHE_TTL": "600",
+        }
+        with Server(ROOT / "app.py", env) as server:
+            asyncio.run(_sessions(server.url, 1))  # the first session after start-up
+            idle = server.rss_mb()
+            for n in sizes:
+                times = sorted(asyncio.run(_sessions(server.url, n)))
+                p95 = times[min(len(times) - 1, math.ceil(0.95 * len(times)) - 1)]
+                rows.append(
+                    {
+                        "what": f"{n} simultaneous sessions on one server (fake Google, {latency * 1000:.0f} ms latency)",
+                        "ours": f"p50 {statistics.median(times):.2f} s, p95 {p95:.2f} s; server RSS {server.rss_mb():.0f} MB",
+                        "baseline": f"upstream since start: {fake.calls['batchGet']} batchGet, {fake.calls['metadata']} metadata, {fake.calls['token']} token",
+                        "ratio": p95 / times[0],
+                        "goal": "1 upstream read per TTL; every session renders",
+                        "met": fake.calls["batchGet"] == 1 and len(times) == n,
+                    }
+                )
+            rows.append(
+                {
+                    "what": "server memory per extra session (RSS growth / sessions opened)",
+                    "ours": f"{(server.rss_mb() - idle) / max(sum(sizes), 1):.1f} MB",
+                    "baseline": f"idle after one session {idle:.0f} MB",
+                    "ratio": float("nan"),
+                    "goal": "",
+                    "met": None,
+                }
+            )
+    return rows
+
+
+# --- report --------------------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+        platform.processor(),
+    )
+    mem = next((int(line.split()[1]) // 1024 for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")), 0)
+    import pandas
+    import streamlit
+
+    return f"{os.cpu_count()} × {cpu}, {mem / 1024:.0f} GiB RAM, {platform.system()} {platform.release()}, Python {platform.python_version()}, streamlit {streamlit.__version__}, pandas {pandas.__version__}"
+
+
+def table(rows: list[dict]) -> str:
+    out = ["| measurement | ours | baseline (same run) | ratio | goal | met |", "|---|---|---|---|---|---|"]
+    for r in rows:
+        ratio = "–" if r["ratio"] != r["ratio"] else f"{r['ratio']:.2f}".replace(".", ",")
+        met = {True: "yes", False: "**no**", None: "–"}[r["met"]]
+        out.append(f"| {r['what']} | {r['ours']} | {r['baseline']} | {ratio} | {r['goal']} | {met} |")
+    return "\n".join(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions, no province scale, 5 sessions")
+    parser.add_argument("--only", nargs="*", default=["upstream", "ingest", "reruns", "paint", "concurrency"], help="sections to run")
+    parser.add_argument(
+        "--out", default=str(ROOT / "docs" / "PERFORMANCE.md"), help="where to write the table (default docs/PERFORMANCE.md)"
+    )
+    args = parser.parse_args()
+    repeats = 2 if args.quick else 5
+    scales = {k: v for k, v in SCALES.items() if not (args.quick and k == "province")}
+    folder = Path(tempfile.mkdtemp(prefix="songiang-bench-"))
+    sections = []
+    started = time.perf_counter()
+    if "upstream" in args.only:
+        sections.append(("Upstream calls per refresh", upstream(latency=0.15)))
+    if "ingest" in args.only:
+        sections.append(("Ingest → validate → metrics, and peak memory", ingest(folder, scales, max(repeats - 2, 2))))
+    if "reruns" in args.only:
+        sections.append(
+            ("Warm reruns (AppTest, data cached)", reruns(folder, ["commune"] if args.quick else ["commune", "province"], repeats))
+        )
+    has_browser = shutil.which("chromium") is not None
+    if "paint" in args.only and has_browser:
+        sections.append(("First paint", first_paint(folder, repeats)))
+    if "concurrency" in args.only and has_browser:
+        sections.append(("Concurrency", concurrency(folder, [5] if args.quick else [5, 10, 20, 40], latency=0.15)))
+    text = [f"Run {dt.datetime.now().strftime('%Y-%m-%d %H:%M')} on {machine()}; {time.perf_counter() - started:.0f} s in all.", ""]
+    for title, rows in sections:
+        text += [f"### {title}", "", table(rows), ""]
+    body = "\n".join(text)
+    print(body)
+    out = Path(args.out)
+    if out.exists():
+        doc = out.read_text(encoding="utf-8")
+        start, end = doc.find("<!-- bench:start -->"), doc.find("<!-- bench:end -->")
+        if start >= 0 and end > start:
+            out.write_text(doc[: start + len("<!-- bench:start -->")] + "\n" + body + "\n" + doc[end:], encoding="utf-8")
+            return
+    out.write_text("# Performance\n\n<!-- bench:start -->\n" + body + "\n<!-- bench:end -->\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    main()
