@@ -277,7 +277,9 @@ def _read_tab(tab: schema.Tab, title: str, rows: Rows, issues: _Issues, today: d
     columns = {col.field: c for c, col in mapping.items()}
     indexes = list(columns.values())
     name_index = columns.get(name_field) if name_field else None
-    mapped = [col for col in tab.columns if col.field in letters]
+    # Each distinct value of a column is judged once (a village's name repeats every week, a
+    # week's date for every village): the loop below is then a dictionary lookup per cell.
+    parsers = [(col, col.field, columns[col.field], {}) for col in tab.columns if col.field in letters]
     unmapped = [col.field for col in tab.columns if col.field not in letters]
     for r in range(header_row + 1, len(rows)):
         row = rows[r]
@@ -297,100 +299,73 @@ def _read_tab(tab: schema.Tab, title: str, rows: Rows, issues: _Issues, today: d
                 row[name_index],
             )
             continue
-        for col in mapped:
-            _parse_cell(read, record, col, today, issues)
+        values = record.values
+        for col, f, c, seen in parsers:
+            v = row[c] if c < width else None
+            key = (v.__class__, v)
+            outcome = seen.get(key)
+            if outcome is None:
+                outcome = seen[key] = _outcome(col, v, today)
+            values[f] = outcome[0]
+            if outcome[1] is not None:
+                _cell_issue(read, record, col, v, outcome, issues)
         for f in unmapped:
-            record.values[f] = None
+            values[f] = None
         read.rows.append(record)
     return read
 
 
-def _parse_cell(read: _TabRead, row: _Row, col: schema.Column, today: dt.date, issues: _Issues) -> None:
-    value = row.typed(col.field)
-    header = read.headers[col.field]
+def _outcome(col: schema.Column, value: Cell, today: dt.date) -> tuple[object, str | None, str]:
+    """(clean value, issue code or None, reason) for one cell value of a column."""
     if _blank(value):
-        row.values[col.field] = None
-        if col.required:
-            what = col.hint or "giá trị"
-            issues.add(
-                read.title,
-                row,
-                col.field,
-                header,
-                "error",
-                "missing_value",
-                f"Ô {row.cells[col.field]} ({header}) đang trống. Hãy nhập {what}. Ô trống không được tính là 0.",
-                value,
-            )
-        return
+        return None, ("missing_value" if col.required else None), ""
     kind = col.kind
     if kind is schema.Kind.TEXT or kind is schema.Kind.PERCENT:
-        row.values[col.field] = value if isinstance(value, (int, float)) and not isinstance(value, bool) else _clean_cached(value)
-        return
+        return (value if isinstance(value, (int, float)) and not isinstance(value, bool) else clean_text(value)), None, ""
     if kind is schema.Kind.NAME:
-        text, legacy = _name_cached(value)
-        row.values[col.field] = text
-        if legacy:
-            issues.add(
-                read.title,
-                row,
-                col.field,
-                header,
-                "error",
-                "legacy_encoding",
-                f"Ô {row.cells[col.field]} có chữ bị lỗi mã (kiểu gõ VNI/TCVN3: '{text}'). "
-                "Hãy gõ lại bằng bảng mã Unicode (Unikey: chọn Unicode, kiểu gõ Telex).",
-                value,
-            )
-        return
-    parsed: Parsed = _parse_count_cached(value) if kind is schema.Kind.COUNT else _parse_date_cached(value, today)
-    if parsed.code is None:
-        row.values[col.field] = parsed.value
-        return
-    row.values[col.field] = None
-    # A bad optional figure is dropped with a warning; the row's required figures still count.
-    severity = "error" if col.required else "warning"
-    tail = "" if col.required else " Giá trị này bị bỏ qua; các số khác của dòng vẫn được tính."
-    how = f"Hãy nhập {col.hint}." if col.hint else ""
-    issues.add(
-        read.title,
-        row,
-        col.field,
-        header,
-        severity,
-        parsed.code,
-        f"Ô {row.cells[col.field]} ({header}): {parsed.reason}. {how}{tail}".replace(". .", "."),
-        value,
-    )
+        text = clean_text(value)
+        return text, ("legacy_encoding" if looks_legacy_encoded(text) else None), ""
+    parsed: Parsed = parse_count(value) if kind is schema.Kind.COUNT else parse_date(value, today)
+    return parsed.value, parsed.code, parsed.reason
 
 
-@lru_cache(maxsize=65536, typed=True)
-def _clean_cached(value: Cell) -> str:
-    return clean_text(value)
-
-
-@lru_cache(maxsize=65536, typed=True)
-def _name_cached(value: Cell) -> tuple[str, bool]:
-    text = clean_text(value)
-    return text, looks_legacy_encoded(text)
-
-
-@lru_cache(maxsize=65536, typed=True)
-def _parse_date_cached(value: Cell, today: dt.date) -> Parsed:
-    return parse_date(value, today)
-
-
-_count_cache: dict[object, Parsed] = {}
-
-
-def _parse_count_cached(value: Cell) -> Parsed:
-    key = (type(value), value)
-    hit = _count_cache.get(key)
-    if hit is None:
-        hit = parse_count(value)
-        if len(_count_cache) < 200_000:
-            _count_cache[key] = hit
-    return hit
+def _cell_issue(
+    read: _TabRead, row: _Row, col: schema.Column, value: Cell, outcome: tuple[object, str | None, str], issues: _Issues
+) -> None:
+    clean, code, reason = outcome
+    header = read.headers[col.field]
+    cell = row.cells[col.field]
+    if code == "missing_value":
+        what = col.hint or "giá trị"
+        issues.add(
+            read.title,
+            row,
+            col.field,
+            header,
+            "error",
+            code,
+            f"Ô {cell} ({header}) đang trống. Hãy nhập {what}. Ô trống không được tính là 0.",
+            value,
+        )
+    elif code == "legacy_encoding":
+        issues.add(
+            read.title,
+            row,
+            col.field,
+            header,
+            "error",
+            code,
+            f"Ô {cell} có chữ bị lỗi mã (kiểu gõ VNI/TCVN3: '{clean}'). Hãy gõ lại bằng bảng mã Unicode (Unikey: chọn Unicode, kiểu gõ Telex).",
+            value,
+        )
+    else:
+        # A bad optional figure is dropped with a warning; the row's required figures still count.
+        severity = "error" if col.required else "warning"
+        tail = "" if col.required else " Giá trị này bị bỏ qua; các số khác của dòng vẫn được tính."
+        how = f"Hãy nhập {col.hint}." if col.hint else ""
+        issues.add(
+            read.title, row, col.field, header, severity, code, f"Ô {cell} ({header}): {reason}. {how}{tail}".replace(". .", "."), value
+        )
 
 
 # --- settings and phases ------------------------------------------------------------------
