@@ -24,3 +24,6 @@ lint: $(STAMP)
 
 sample: $(STAMP)
 	$(VENV)/bin/python -m lib sample data/sample_son_giang.xlsx
+
+bench: $(STAMP)
+	$(VENV)/bin/python -m benchmarks.run

@@ -58,6 +58,15 @@ def _phase_bands(fig: go.Figure, phases: tuple[Phase, ...], first: dt.date, last
         )
 
 
+def _target_line(fig: go.Figure, target: float) -> None:
+    fig.add_hline(
+        y=target,
+        line={"color": STATUS_COLOUR["red"], "dash": "dash", "width": 2},
+        annotation_text=f"Chỉ tiêu {fmt_pct(target, 0)}",
+        annotation_position="bottom right",
+    )
+
+
 def trend(
     cw: pd.DataFrame, phases: tuple[Phase, ...], target: float, ow: pd.DataFrame | None = None, official_target: float = 1.0
 ) -> go.Figure:
@@ -104,12 +113,7 @@ def trend(
                 hovertemplate="Tuần %{customdata[0]}<br>Cán bộ: %{customdata[1]}<extra></extra>",
             )
         )
-    fig.add_hline(
-        y=target,
-        line={"color": STATUS_COLOUR["red"], "dash": "dash", "width": 2},
-        annotation_text=f"Chỉ tiêu {fmt_pct(target, 0)}",
-        annotation_position="bottom right",
-    )
+    _target_line(fig, target)
     _phase_bands(fig, phases, weeks[0], weeks[-1])
     top = max(1.05, float(cw["rate"].max() or 0) + 0.05)
     fig.update_yaxes(tickformat=".0%", range=[0, top], title=None)
@@ -184,12 +188,7 @@ def village_trend(vw: pd.DataFrame, phases: tuple[Phase, ...], target: float) ->
             )
         )
     weeks = sorted(vw["week"].unique())
-    fig.add_hline(
-        y=target,
-        line={"color": STATUS_COLOUR["red"], "dash": "dash", "width": 2},
-        annotation_text=f"Chỉ tiêu {fmt_pct(target, 0)}",
-        annotation_position="bottom right",
-    )
+    _target_line(fig, target)
     _phase_bands(fig, phases, weeks[0], weeks[-1])
     fig.update_yaxes(tickformat=".0%", range=[0, max(1.05, float(vw["rate"].max() or 0) + 0.05)])
     fig.update_xaxes(tickformat="%d/%m")

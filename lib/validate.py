@@ -335,37 +335,18 @@ def _cell_issue(
     clean, code, reason = outcome
     header = read.headers[col.field]
     cell = row.cells[col.field]
+    severity = "error"
     if code == "missing_value":
-        what = col.hint or "giá trị"
-        issues.add(
-            read.title,
-            row,
-            col.field,
-            header,
-            "error",
-            code,
-            f"Ô {cell} ({header}) đang trống. Hãy nhập {what}. Ô trống không được tính là 0.",
-            value,
-        )
+        message = f"Ô {cell} ({header}) đang trống. Hãy nhập {col.hint or 'giá trị'}. Ô trống không được tính là 0."
     elif code == "legacy_encoding":
-        issues.add(
-            read.title,
-            row,
-            col.field,
-            header,
-            "error",
-            code,
-            f"Ô {cell} có chữ bị lỗi mã (kiểu gõ VNI/TCVN3: '{clean}'). Hãy gõ lại bằng bảng mã Unicode (Unikey: chọn Unicode, kiểu gõ Telex).",
-            value,
-        )
+        message = f"Ô {cell} có chữ bị lỗi mã (kiểu gõ VNI/TCVN3: '{clean}'). Hãy gõ lại bằng bảng mã Unicode (Unikey: chọn Unicode, kiểu gõ Telex)."
     else:
         # A bad optional figure is dropped with a warning; the row's required figures still count.
         severity = "error" if col.required else "warning"
         tail = "" if col.required else " Giá trị này bị bỏ qua; các số khác của dòng vẫn được tính."
         how = f"Hãy nhập {col.hint}." if col.hint else ""
-        issues.add(
-            read.title, row, col.field, header, severity, code, f"Ô {cell} ({header}): {reason}. {how}{tail}".replace(". .", "."), value
-        )
+        message = f"Ô {cell} ({header}): {reason}. {how}{tail}".replace(". .", ".")
+    issues.add(read.title, row, col.field, header, severity, str(code), message, value)
 
 
 # --- settings and phases ------------------------------------------------------------------
