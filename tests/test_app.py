@@ -249,3 +249,15 @@ def test_others_get_a_polite_vietnamese_refusal_and_no_figures(workbook):
 def test_without_auth_the_setup_page_says_the_app_is_open(workbook):
     at = open_page("source")
     assert any("mở cho mọi người" in w.value for w in at.warning)
+
+
+def test_an_uploaded_workbook_replaces_the_source_for_this_session_only(workbook, tmp_path):
+    other = write_xlsx(SampleSpec(villages=5, units=3, weeks=4, seed=11), tmp_path / "tai-len.xlsx")
+    at = open_page("source")
+    at.session_state["uploaded_workbook"] = ("tai-len.xlsx", other.read_bytes())
+    at.switch_page("pages/overview.py").run()
+    assert not at.exception
+    assert any("Dữ liệu từ tệp tải lên" in c.value for c in at.caption)
+    assert {m.label: m.value for m in at.metric}["Thôn đạt chỉ tiêu"].endswith("/5")
+    fresh = open_page()
+    assert {m.label: m.value for m in fresh.metric}["Thôn đạt chỉ tiêu"].endswith("/8")

@@ -152,3 +152,17 @@ def test_secrets_never_reach_logs_or_exported_files(google, tmp_path, caplog, ca
     secrets = key_material() + ["cookie-secret-value-4711", "client-secret-value-4712"]
     assert not [s for s in secrets if s in produced]
     assert not [s for s in secrets if s.encode() in exported]
+
+
+def test_issues_link_to_their_cell_in_the_google_sheet(google, tmp_path):
+    from fake_google import KEY
+
+    at = session(tmp_path).run()
+    at.switch_page("pages/quality.py").run()
+    assert not at.exception
+    issues = next(d.value for d in at.dataframe if "message" in d.value.columns)
+    linked = issues.dropna(subset=["link"])
+    assert len(linked) and linked["link"].str.startswith(f"https://docs.google.com/spreadsheets/d/{KEY}/edit#gid=").all()
+    first = linked.iloc[0]
+    sheet, cell = first["where"].split("!")
+    assert first["link"].endswith(f"gid={google.gids[sheet]}&range={cell}")
