@@ -99,7 +99,10 @@ st.subheader(f"Các thôn tuần {fmt_date(s.as_of)}")
 st.caption(
     f"Xanh lục: đạt (≥ {fmt_pct(campaign.household_target, 0)}) · cam: gần đạt (kém dưới 15 điểm %) · đỏ cam: chưa đạt · “cần N”: số hộ còn thiếu"
 )
-st.plotly_chart(charts.ranking(table, campaign.household_target), config={"displayModeBar": False}, key="ranking")
+MAX_BARS = 40  # a province-wide sheet has 1.500 villages: a chart that tall helps nobody
+if len(table) > MAX_BARS:
+    st.caption(f"{MAX_BARS} thôn có tỷ lệ thấp nhất trong {len(table)} thôn; xem đủ ở trang Theo thôn.")
+st.plotly_chart(charts.ranking(table.head(MAX_BARS), campaign.household_target), config={"displayModeBar": False}, key="ranking")
 
 missing = board.not_reported(s.as_of)
 st.subheader(f"Chưa báo cáo tuần {fmt_date(s.as_of)}: {len(missing)} thôn")

@@ -61,6 +61,12 @@ basis = (
     else "ngày ghi trong cột Ngày báo cáo"
 )
 st.caption(f"Đúng hạn: trước 23:59 Thứ Năm; căn cứ: {basis}.")
+MAX_ROWS = 60  # the villages that missed or were late most often, when there are more than this
+problems = status[status["status"].isin(["late", "carried", "missing"])].groupby("name").size()
+if status["name"].nunique() > MAX_ROWS:
+    worst = problems.sort_values(ascending=False).head(MAX_ROWS).index
+    status = status[status["name"].isin(worst)]
+    st.caption(f"{len(worst)} thôn trễ hoặc thiếu báo cáo nhiều nhất.")
 st.plotly_chart(charts.timeliness_heatmap(status, TIMELINESS_LABEL), config={"displayModeBar": False}, key="heatmap")
 
 if board.history is not None:

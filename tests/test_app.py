@@ -261,3 +261,17 @@ def test_an_uploaded_workbook_replaces_the_source_for_this_session_only(workbook
     assert {m.label: m.value for m in at.metric}["Thôn đạt chỉ tiêu"].endswith("/5")
     fresh = open_page()
     assert {m.label: m.value for m in fresh.metric}["Thôn đạt chỉ tiêu"].endswith("/8")
+
+
+def test_a_province_size_sheet_ranks_only_the_forty_lowest_villages(tmp_path, monkeypatch):
+    import json
+
+    path = write_xlsx(SampleSpec(villages=120, units=5, weeks=4, seed=5, mistakes=False), tmp_path / "lon.xlsx")
+    monkeypatch.setenv("SONGIANG_SOURCE", str(path))
+    monkeypatch.setenv("SONGIANG_TODAY", TODAY.isoformat())
+    at = open_page()
+    assert not at.exception
+    trend, ranking = at.get("plotly_chart")
+    bars = json.loads(ranking.proto.spec)["data"][0]["y"]
+    assert len(bars) == 40
+    assert any("40 thôn có tỷ lệ thấp nhất trong 120 thôn" in c.value for c in at.caption)
