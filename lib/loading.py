@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -46,10 +48,10 @@ def settings() -> AppSettings:
 
 
 @st.cache_resource(show_spinner="Đang đọc và kiểm tra số liệu…", max_entries=8)
-def _load(identity: str, _config: live.SourceConfig, today: dt.date, ttl_bucket: int) -> tuple[live.Loaded, dashboard.Dashboard]:
+def _load(identity: str, _config: live.SourceConfig, today: dt.date, generation: int) -> tuple[live.Loaded, dashboard.Dashboard]:
     # cache_resource, not cache_data: the result is never mutated, and unpickling a province-size
-    # workbook on every rerun would cost more than drawing the page. The TTL bucket is an argument
-    # so the TTL can be read from settings at call time.
+    # workbook on every rerun would cost more than drawing the page. The generation is an argument
+    # so the TTL can be read from settings at call time (see _generation).
     loaded = live.load(_config, today)
     return loaded, dashboard.build(loaded.ds, loaded.history)
 
@@ -87,14 +89,35 @@ def current() -> Current:
             return Current(None, None, str(exc), conf, None)
         return Current(board, loaded, None, replace(conf, source=name), None)
     config = live.resolve(conf.source, conf.credentials, conf.store_url)
-    bucket = int(dt.datetime.now().timestamp() // max(conf.cache_ttl_seconds, 1))
+    identity = f"{config.identity}|{config.service_account_email}"
     try:
-        loaded, board = _load(f"{config.identity}|{config.service_account_email}", config, conf.today, bucket)
+        loaded, board = _load(identity, config, conf.today, _generation(identity, conf.cache_ttl_seconds))
     except SourceError as exc:
         return Current(None, None, str(exc), conf, config)
     return Current(board, loaded, None, conf, config)
 
 
+# identity -> (generation, when that generation started); a generation lives TTL seconds from its
+# first use, so every viewer within the TTL shares one fetch (fixed clock buckets would refetch
+# whenever a boundary fell between two viewers, however recent the last fetch).
+_GENERATIONS: dict[str, tuple[int, float]] = {}
+_GENERATIONS_LOCK = threading.Lock()
+
+
+def _generation(identity: str, ttl_seconds: float) -> int:
+    now = time.monotonic()
+    with _GENERATIONS_LOCK:
+        generation, started = _GENERATIONS.get(identity, (0, now))
+        if now - started >= ttl_seconds:
+            generation, started = generation + 1, now
+        _GENERATIONS[identity] = (generation, started)
+        return generation
+
+
 def refresh() -> None:
     """Forget the cached workbook so the next run fetches it again."""
+    now = time.monotonic()
+    with _GENERATIONS_LOCK:
+        for identity, (generation, _) in list(_GENERATIONS.items()):
+            _GENERATIONS[identity] = (generation + 1, now)
     _load.clear()

@@ -335,3 +335,16 @@ def default_deadline(phases: tuple[Phase, ...], day: dt.date | None) -> dt.date:
         return current[-1].end
     later = [p for p in phases if p.start > day]
     return later[0].end if later else phases[-1].end
+
+
+def village_phases(vw: pd.DataFrame, phases: tuple[Phase, ...]) -> pd.DataFrame:
+    """Per village and phase: the rate at the phase's last report week and the households gained within it."""
+    names = vw.drop_duplicates("key")[["key", "name"]].set_index("key")
+    out = names.copy()
+    for phase in phases:
+        end = vw[vw["week"] <= phase.end].groupby("key", sort=False)[["installed", "rate"]].last()
+        begin = vw[vw["week"] < phase.start].groupby("key", sort=False)["installed"].last()
+        installed_end = end["installed"].reindex(out.index).fillna(0)
+        out[f"{phase.name}: tỷ lệ"] = end["rate"].reindex(out.index)
+        out[f"{phase.name}: tăng"] = (installed_end - begin.reindex(out.index).fillna(0)).astype("int64")
+    return out.sort_values("name").reset_index(drop=True).rename(columns={"name": "Thôn"})

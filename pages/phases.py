@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
 from lib import metrics
@@ -52,19 +51,7 @@ if start and board.weeks:
         )
 
 st.subheader("Từng thôn theo giai đoạn")
-rows = []
-for village, series in board.vw.groupby("name", sort=True):
-    record = {"Thôn": village}
-    for phase in campaign.phases:
-        end = series[series["week"] <= phase.end]
-        begin = series[series["week"] < phase.start]
-        value = int(end["installed"].iloc[-1]) if len(end) else 0
-        rate = end["rate"].iloc[-1] if len(end) else None
-        gained = value - (int(begin["installed"].iloc[-1]) if len(begin) else 0)
-        record[f"{phase.name}: tỷ lệ"] = rate
-        record[f"{phase.name}: tăng"] = gained
-    rows.append(record)
-frame = pd.DataFrame(rows)
+frame = metrics.village_phases(board.vw, campaign.phases)
 for column in [c for c in frame.columns if c.endswith("tỷ lệ")]:
     frame[column] = percent_floor(frame[column])
 config = {c: progress_column(c) for c in frame.columns if c.endswith("tỷ lệ")}

@@ -33,7 +33,7 @@ stem = f"bao-cao-i-hatinh-{report.commune.lower().replace(' ', '-')}-{week:%Y-%m
 buttons = st.container(horizontal=True, gap="small")
 buttons.download_button(
     "Tải báo cáo .docx",
-    data=report_docx(report),
+    data=lambda: report_docx(report),  # built when clicked, not on every rerun
     file_name=f"{stem}.docx",
     mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     key="download_docx",
@@ -41,7 +41,7 @@ buttons.download_button(
 )
 buttons.download_button(
     "Tải bảng số liệu .xlsx",
-    data=report_xlsx(report),
+    data=lambda: report_xlsx(report),
     file_name=f"{stem}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="download_xlsx",

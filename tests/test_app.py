@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 from conftest import TODAY
 from lib import dashboard, messages, metrics
 from lib.fmt import fmt_int, fmt_pct
+from lib.loading import _GENERATIONS
 from lib.pipeline import load
 from lib.sample import SampleSpec, write_xlsx
 
@@ -18,6 +19,7 @@ PAGES = ["overview", "villages", "units", "phases", "report", "quality", "source
 def fresh_caches():
     st.cache_data.clear()
     st.cache_resource.clear()
+    _GENERATIONS.clear()
     yield
     st.cache_data.clear()
     st.cache_resource.clear()

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import TODAY
 from lib import live
+from lib.loading import _GENERATIONS
 from lib.sample import SampleSpec, build
 
 TIMEOUT = 60
@@ -22,6 +23,7 @@ def clean(monkeypatch):
     monkeypatch.setattr("lib.google_sheets.RetryPolicy.sleep", staticmethod(lambda s: None))
     st.cache_data.clear()
     st.cache_resource.clear()
+    _GENERATIONS.clear()
     live.forget_readers()
     yield
     st.cache_resource.clear()
@@ -166,3 +168,21 @@ def test_issues_link_to_their_cell_in_the_google_sheet(google, tmp_path):
     first = linked.iloc[0]
     sheet, cell = first["where"].split("!")
     assert first["link"].endswith(f"gid={google.gids[sheet]}&range={cell}")
+
+
+def test_a_fetch_is_reused_for_exactly_the_ttl_then_refetched(google, tmp_path, monkeypatch):
+    import lib.loading
+
+    clock = [1000.0]
+    monkeypatch.setattr(lib.loading.time, "monotonic", lambda: clock[0])
+    monkeypatch.setenv("SONGIANG_CACHE_TTL", "60")
+    at = session(tmp_path).run()
+    clock[0] += 59
+    session(tmp_path).run()
+    assert google.calls["batchGet"] == 1
+    clock[0] += 2  # 61 s after the first fetch
+    at.run()
+    assert google.calls["batchGet"] == 2
+    clock[0] += 30
+    session(tmp_path).run()
+    assert google.calls["batchGet"] == 2

@@ -122,3 +122,12 @@ def test_the_default_deadline_is_the_end_of_the_current_phase():
     assert metrics.default_deadline(phases, dt.date(2026, 4, 23)) == dt.date(2026, 4, 30)
     assert metrics.default_deadline(phases, dt.date(2026, 11, 26)) == dt.date(2026, 12, 31)
     assert metrics.default_deadline(phases, dt.date(2026, 4, 1)) == dt.date(2026, 4, 20)
+
+
+def test_village_phases_give_each_villages_rate_at_the_end_and_gain_within():
+    ds = check(Bao_cao_thon=REPORTS + [[D3, "Thôn Trung Hòa", 80]])
+    table = metrics.village_phases(metrics.village_weekly(ds), ds.campaign.phases).set_index("Thôn")
+    assert table.loc["Thôn Trung Hòa", "Giai đoạn 1: tỷ lệ"] == 0.30  # 30 / 100 at 16/04
+    assert table.loc["Thôn Trung Hòa", "Giai đoạn 2: tăng"] == 50  # 30 -> 80 between 20/04 and 30/04
+    assert table.loc["Thôn 1", "Giai đoạn 2: tăng"] == 50  # 40 -> 90, carried to 30/04
+    assert table.loc["Thôn Yên Thọ", "Giai đoạn 1: tỷ lệ"] == 0.0 and table.loc["Thôn Yên Thọ", "Duy trì: tăng"] == 0
