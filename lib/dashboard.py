@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -23,6 +25,15 @@ class Dashboard:
     ow: pd.DataFrame  # all officials × week
     summary: metrics.Summary
     history: History | None = None
+    figures: dict[object, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def figure(self, key: object, build: Callable[[], Any]) -> Any:
+        """A chart built once per loaded workbook: building a plotly figure costs more than sending it."""
+        if key not in self.figures:
+            if len(self.figures) >= 64:  # village selections are many; keep the newest
+                self.figures.pop(next(iter(self.figures)))
+            self.figures[key] = build()
+        return self.figures[key]
 
     @property
     def issues(self) -> pd.DataFrame:

@@ -40,7 +40,11 @@ if len(below):
 else:
     st.success(f"Tất cả các đơn vị đã đạt {fmt_pct(target, 0)}.")
 
-st.plotly_chart(charts.ranking(units, target, denominator="staff"), config={"displayModeBar": False}, key="unit_ranking")
+st.plotly_chart(
+    board.figure("unit_ranking", lambda: charts.ranking(units, target, denominator="staff")),
+    config={"displayModeBar": False},
+    key="unit_ranking",
+)
 
 phase_label = f"Đến {fmt_date(phase1.end)[:5]} (GĐ 1)" if phase1 else "Giai đoạn 1"
 for group, rows in units.assign(group=units["group"].fillna("Khác").replace("", "Khác")).groupby("group", sort=True):
