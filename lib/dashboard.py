@@ -25,15 +25,18 @@ class Dashboard:
     ow: pd.DataFrame  # all officials × week
     summary: metrics.Summary
     history: History | None = None
-    figures: dict[object, Any] = field(default_factory=dict, compare=False, repr=False)
+    memos: dict[object, Any] = field(default_factory=dict, compare=False, repr=False)
 
-    def figure(self, key: object, build: Callable[[], Any]) -> Any:
-        """A chart built once per loaded workbook: building a plotly figure costs more than sending it."""
-        if key not in self.figures:
-            if len(self.figures) >= 64:  # village selections are many; keep the newest
-                self.figures.pop(next(iter(self.figures)))
-            self.figures[key] = build()
-        return self.figures[key]
+    def memo(self, key: object, build: Callable[[], Any]) -> Any:
+        """Something pages derive from the figures (a chart, a status grid), built once per loaded workbook.
+
+        Building a plotly figure costs more than sending it, so reruns reuse it. Callers never mutate it.
+        """
+        if key not in self.memos:
+            if len(self.memos) >= 64:  # village selections are many; keep the newest
+                self.memos.pop(next(iter(self.memos)))
+            self.memos[key] = build()
+        return self.memos[key]
 
     @property
     def issues(self) -> pd.DataFrame:

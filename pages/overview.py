@@ -90,7 +90,7 @@ else:
 
 st.subheader("Tỷ lệ cài đặt toàn xã theo tuần")
 st.plotly_chart(
-    board.figure("trend", lambda: charts.trend(board.cw, campaign.phases, campaign.household_target, board.ow, campaign.official_target)),
+    board.memo("trend", lambda: charts.trend(board.cw, campaign.phases, campaign.household_target, board.ow, campaign.official_target)),
     config={"displayModeBar": False},
     key="trend",
 )
@@ -103,7 +103,7 @@ MAX_BARS = 40  # a province-wide sheet has 1.500 villages: a chart that tall hel
 if len(table) > MAX_BARS:
     st.caption(f"{MAX_BARS} thôn có tỷ lệ thấp nhất trong {len(table)} thôn; xem đủ ở trang Theo thôn.")
 st.plotly_chart(
-    board.figure(("ranking", s.as_of), lambda: charts.ranking(table.head(MAX_BARS), campaign.household_target)),
+    board.memo(("ranking", s.as_of), lambda: charts.ranking(table.head(MAX_BARS), campaign.household_target)),
     config={"displayModeBar": False},
     key="ranking",
 )

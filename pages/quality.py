@@ -54,7 +54,11 @@ st.dataframe(accounting, hide_index=True, key="accounting")
 st.caption("Mỗi dòng bị loại đều có ít nhất một lỗi ở bảng trên; dòng trống và dòng tổng cộng không được tính là dòng đã đọc.")
 
 st.subheader("Báo cáo đúng hạn theo tuần")
-status = timeliness(board.vw, board.ds.village_reports, board.history, dt.datetime.now(TIMEZONE))
+now = dt.datetime.now(TIMEZONE)
+status = board.memo(
+    ("timeliness", now.replace(minute=0, second=0, microsecond=0)),
+    lambda: timeliness(board.vw, board.ds.village_reports, board.history, now),
+)
 basis = (
     "thời điểm số liệu xuất hiện lần đầu trên Sheet"
     if board.history is not None and board.history.versions
@@ -67,7 +71,11 @@ if status["name"].nunique() > MAX_ROWS:
     worst = problems.sort_values(ascending=False).head(MAX_ROWS).index
     status = status[status["name"].isin(worst)]
     st.caption(f"{len(worst)} thôn trễ hoặc thiếu báo cáo nhiều nhất.")
-st.plotly_chart(charts.timeliness_heatmap(status, TIMELINESS_LABEL), config={"displayModeBar": False}, key="heatmap")
+st.plotly_chart(
+    board.memo(("heatmap", now.replace(minute=0, second=0, microsecond=0)), lambda: charts.timeliness_heatmap(status, TIMELINESS_LABEL)),
+    config={"displayModeBar": False},
+    key="heatmap",
+)
 
 if board.history is not None:
     st.subheader("Số liệu cũ bị sửa hoặc xoá")

@@ -41,7 +41,7 @@ else:
     st.success(f"Tất cả các đơn vị đã đạt {fmt_pct(target, 0)}.")
 
 st.plotly_chart(
-    board.figure("unit_ranking", lambda: charts.ranking(units, target, denominator="staff")),
+    board.memo("unit_ranking", lambda: charts.ranking(units, target, denominator="staff")),
     config={"displayModeBar": False},
     key="unit_ranking",
 )

@@ -33,13 +33,13 @@ if selected:
     chosen = tuple(sorted(selected))
     st.subheader("Tỷ lệ theo tuần")
     st.plotly_chart(
-        board.figure(("village_trend", chosen), lambda: charts.village_trend(vw, campaign.phases, campaign.household_target)),
+        board.memo(("village_trend", chosen), lambda: charts.village_trend(vw, campaign.phases, campaign.household_target)),
         config={"displayModeBar": False},
         key="village_trend",
     )
     st.subheader("Số hộ cài đặt thêm mỗi tuần")
     st.plotly_chart(
-        board.figure(("village_gains", chosen), lambda: charts.weekly_gains(vw)), config={"displayModeBar": False}, key="village_gains"
+        board.memo(("village_gains", chosen), lambda: charts.weekly_gains(vw)), config={"displayModeBar": False}, key="village_gains"
     )
     history = board.history
     report_status = timeliness(vw, board.ds.village_reports, history, dt.datetime.now(TIMEZONE))
