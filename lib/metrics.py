@@ -39,9 +39,7 @@ def needed_for(target: float, denominator: int) -> int:
     return math.ceil(target * denominator - _EPS)
 
 
-def _weekly(
-    entities: pd.DataFrame, reports: pd.DataFrame, grid: list[dt.date], denominator: str, target: float, entity: str
-) -> pd.DataFrame:
+def _weekly(entities: pd.DataFrame, reports: pd.DataFrame, grid: list[dt.date], denominator: str, target: float) -> pd.DataFrame:
     cols = [
         "key",
         "name",
@@ -91,13 +89,12 @@ def _weekly(
 
 def village_weekly(ds: Dataset) -> pd.DataFrame:
     """One row per village × week: installed (carried forward), rates, target met, households still needed."""
-    return _weekly(ds.villages, ds.village_reports, weeks(ds), "smartphone_households", ds.campaign.household_target, "village")
+    return _weekly(ds.villages, ds.village_reports, weeks(ds), "smartphone_households", ds.campaign.household_target)
 
 
 def unit_weekly(ds: Dataset) -> pd.DataFrame:
     """One row per unit × week: officials installed (carried forward) against the unit's staff."""
-    units = ds.units.rename(columns={"staff": "staff"})
-    frame = _weekly(units, ds.unit_reports, weeks(ds), "staff", ds.campaign.official_target, "unit")
+    frame = _weekly(ds.units, ds.unit_reports, weeks(ds), "staff", ds.campaign.official_target)
     if not frame.empty:
         frame = frame.merge(ds.units[["key", "group"]], on="key", how="left")
     return frame

@@ -11,6 +11,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from lib import schema
+from lib.config import DEFAULT_PHASES
 
 MAX_ROWS = 2000  # rows covered by dropdowns and checks
 _HEADER_FILL = PatternFill("solid", fgColor="1F5C99")
@@ -59,7 +60,7 @@ def write_template(path: str | Path | None = None, with_examples: bool = False) 
         if tab is schema.CONFIG:
             rows = tuple((s.label, s.default) for s in schema.SETTINGS)
         elif tab is schema.PHASES:
-            rows = tuple((p.name, p.start.strftime("%d/%m/%Y"), p.end.strftime("%d/%m/%Y"), p.audience) for p in _default_phases())
+            rows = tuple((p.name, p.start.strftime("%d/%m/%Y"), p.end.strftime("%d/%m/%Y"), p.audience) for p in DEFAULT_PHASES)
         elif not with_examples:
             rows = ()
         for row in rows:
@@ -70,12 +71,6 @@ def write_template(path: str | Path | None = None, with_examples: bool = False) 
     if path is not None:
         Path(path).write_bytes(data)
     return data
-
-
-def _default_phases():  # noqa: ANN202 - tiny local helper
-    from lib.config import DEFAULT_PHASES
-
-    return DEFAULT_PHASES
 
 
 def _add_checks(sheet, tab: schema.Tab) -> None:  # noqa: ANN001 - openpyxl worksheet
