@@ -23,11 +23,11 @@ week = st.selectbox(
 remarks_key = f"remarks_{week.isoformat()}"
 remarks = st.text_area(
     "Nhận xét, đề xuất (có thể sửa trước khi tải về)",
-    value=st.session_state.get(remarks_key) or default_remarks(board, week),
+    value=st.session_state.get(remarks_key) or board.memo(("remarks", week), lambda: default_remarks(board, week)),
     key=remarks_key,
     height=150,
 )
-report = build(board, week, remarks=remarks)
+report = board.memo(("report", week, remarks), lambda: build(board, week, remarks=remarks))
 stem = f"bao-cao-i-hatinh-{report.commune.lower().replace(' ', '-')}-{week:%Y-%m-%d}"
 
 buttons = st.container(horizontal=True, gap="small")
