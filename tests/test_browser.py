@@ -28,6 +28,7 @@ PAGES = {
     "theo-thon": "Theo thôn",
     "can-bo": "Cán bộ & đơn vị",
     "giai-doan": "Giai đoạn",
+    "bao-cao": "Báo cáo tuần",
     "chat-luong": "Chất lượng dữ liệu",
     "nguon-du-lieu": "Nguồn dữ liệu",
 }
