@@ -32,8 +32,11 @@ for result in results:
         border=True,
         width=200,
     )
-    verdict = "Đạt" if result.met else "Chưa đạt"
-    cards.metric(f"Chỉ tiêu hộ {fmt_pct(campaign.household_target, 0)}", verdict, border=True, width=170)
+    if "cán bộ" in phase.audience.lower():  # a phase for officials is judged against the officials' target
+        met = result.official_rate_end is not None and result.official_rate_end + 1e-9 >= campaign.official_target
+        cards.metric(f"Chỉ tiêu cán bộ {fmt_pct(campaign.official_target, 0)}", "Đạt" if met else "Chưa đạt", border=True, width=170)
+    else:
+        cards.metric(f"Chỉ tiêu hộ {fmt_pct(campaign.household_target, 0)}", "Đạt" if result.met else "Chưa đạt", border=True, width=170)
     ongoing = phase.end >= board.ds.today
     st.caption(f"Theo báo cáo tuần {fmt_date(result.end_week)}" + (" · giai đoạn đang diễn ra" if ongoing else ""))
 

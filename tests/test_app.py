@@ -277,3 +277,10 @@ def test_a_province_size_sheet_ranks_only_the_forty_lowest_villages(tmp_path, mo
     bars = json.loads(ranking.proto.spec)["data"][0]["y"]
     assert len(bars) == 40
     assert any("40 thôn có tỷ lệ thấp nhất trong 120 thôn" in c.value for c in at.caption)
+
+
+def test_a_phase_for_officials_is_judged_against_the_officials_target(board):
+    at = open_page("phases")
+    labels = [m.label for m in at.metric if m.label.startswith("Chỉ tiêu")]
+    assert labels[0] == "Chỉ tiêu cán bộ 100 %"
+    assert all(label == "Chỉ tiêu hộ 70 %" for label in labels[1:])
