@@ -42,14 +42,13 @@ def short_phase(name: str) -> str:
 
 
 def _phase_bands(fig: go.Figure, phases: tuple[Phase, ...], first: dt.date, last: dt.date) -> None:
-    # Shapes and annotations as plain dicts in one layout update: add_vrect/add_hline copy and
-    # revalidate the whole layout on each call (most of a chart's build time, measured).
-    shapes, notes = list(fig.layout.shapes), list(fig.layout.annotations)
+    shapes, notes = [], []
     for i, phase in enumerate(phases):
         start, end = max(phase.start, first - dt.timedelta(days=3)), min(phase.end, last + dt.timedelta(days=3))
         if start > end:
             continue
         x0, x1 = start.isoformat(), (end + dt.timedelta(days=1)).isoformat()
+        fill = PHASE_FILLS[i % len(PHASE_FILLS)]
         shapes.append(
             {
                 "type": "rect",
@@ -59,55 +58,38 @@ def _phase_bands(fig: go.Figure, phases: tuple[Phase, ...], first: dt.date, last
                 "x1": x1,
                 "y0": 0,
                 "y1": 1,
-                "fillcolor": PHASE_FILLS[i % len(PHASE_FILLS)],
+                "fillcolor": fill,
                 "line": {"width": 0},
                 "layer": "below",
             }
         )
         notes.append(
-            {
-                "text": safe(short_phase(phase.name)),
-                "xref": "x",
-                "yref": "paper",
-                "x": x0,
-                "y": 1,
-                "xanchor": "left",
-                "yanchor": "top",
-                "showarrow": False,
-                "yshift": -14 * (i % 2),
-                "font": {"size": 11, "color": "#555"},
-            }
+            {"text": safe(short_phase(phase.name)), "xref": "x", "yref": "paper", "x": x0, "y": 1, "xanchor": "left", "yanchor": "top"}
+            | {"showarrow": False, "yshift": -14 * (i % 2), "font": {"size": 11, "color": "#555"}}
         )
-    fig.update_layout(shapes=shapes, annotations=notes)
+    _add_layout_items(fig, shapes, notes)
 
 
 def _target_line(fig: go.Figure, target: float) -> None:
-    shapes, notes = list(fig.layout.shapes), list(fig.layout.annotations)
-    shapes.append(
-        {
-            "type": "line",
-            "xref": "paper",
-            "yref": "y",
-            "x0": 0,
-            "x1": 1,
-            "y0": target,
-            "y1": target,
-            "line": {"color": STATUS_COLOUR["red"], "dash": "dash", "width": 2},
-        }
-    )
-    notes.append(
-        {
-            "text": f"Chỉ tiêu {fmt_pct(target, 0)}",
-            "xref": "paper",
-            "yref": "y",
-            "x": 1,
-            "y": target,
-            "xanchor": "right",
-            "yanchor": "top",
-            "showarrow": False,
-        }
-    )
-    fig.update_layout(shapes=shapes, annotations=notes)
+    line = {"color": STATUS_COLOUR["red"], "dash": "dash", "width": 2}
+    shape = {"type": "line", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": target, "y1": target, "line": line}
+    note = {
+        "text": f"Chỉ tiêu {fmt_pct(target, 0)}",
+        "xref": "paper",
+        "yref": "y",
+        "x": 1,
+        "y": target,
+        "xanchor": "right",
+        "yanchor": "top",
+        "showarrow": False,
+    }
+    _add_layout_items(fig, [shape], [note])
+
+
+def _add_layout_items(fig: go.Figure, shapes: list[dict], notes: list[dict]) -> None:
+    # Plain dicts in one layout update: add_vrect/add_hline copy and revalidate the whole layout
+    # on each call, which was most of a chart's build time.
+    fig.update_layout(shapes=[*fig.layout.shapes, *shapes], annotations=[*fig.layout.annotations, *notes])
 
 
 def trend(

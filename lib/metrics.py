@@ -163,11 +163,6 @@ def at_week(weekly: pd.DataFrame, week: dt.date | None) -> pd.DataFrame:
     return weekly[weekly["week"] == week].reset_index(drop=True)
 
 
-def latest(weekly: pd.DataFrame) -> pd.DataFrame:
-    """The rows of a per-entity weekly table for its last week."""
-    return at_week(weekly, max(weekly["week"]) if not weekly.empty else None)
-
-
 @dataclass(frozen=True)
 class Summary:
     """The headline figures at the as-of week (the JSON contract's `summary`)."""
