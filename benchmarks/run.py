@@ -6,7 +6,8 @@
 Sections: (1) upstream calls per refresh vs the naive gspread path, (2) the whole `check --json`
 process vs a bare read of the same file at commune / district / province scale, (3) warm page
 reruns (AppTest) vs a minimal page, (4) peak memory, (5) first paint in headless Chromium vs a
-minimal page, (6) concurrent sessions against one server on a fake Google.
+minimal page, (6) concurrent sessions against one server on a fake Google, (7) the snapshot
+store on SQLite vs PostgreSQL (a throw-away cluster on loopback).
 """
 
 from __future__ import annotations
@@ -458,6 +459,70 @@ def concurrency(folder: Path, sizes: list[int], latency: float) -> list[dict]:
     return rows
 
 
+# --- snapshot store: SQLite vs PostgreSQL ---------------------------------------------------------
+
+
+def store(scales: dict[str, tuple[int, int]], repeats: int) -> list[dict]:
+    """Recording a changed version and reading the history, on SQLite and on PostgreSQL (loopback), side by side."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import local_postgres
+
+    from lib.sample import SampleSpec, build
+    from lib.snapshots import SnapshotStore
+    from lib.sources import RawWorkbook
+    from lib.validate import validate
+
+    if local_postgres.binaries() is None:
+        return [
+            {
+                "what": "snapshot store on PostgreSQL",
+                "ours": "not measured: PostgreSQL is not installed",
+                "baseline": "",
+                "ratio": float("nan"),
+                "goal": "",
+                "met": None,
+            }
+        ]
+    rows = []
+    with local_postgres.server() as pg_url, tempfile.TemporaryDirectory() as tmp:
+        for name, (villages, units) in scales.items():
+            tabs = build(SampleSpec(villages=villages, units=units, weeks=33, seed=7))
+            versions = []
+            for i in range(repeats + 1):  # each version changes one recent figure, as a week of typing does
+                changed = {t: [list(r) for r in rows_] for t, rows_ in tabs.items()}
+                last = changed["Báo cáo thôn"][-1]
+                last[2] = int(last[2]) + i
+                raw = RawWorkbook(changed, source=name, kind="xlsx")
+                versions.append((raw, validate(raw, dt.date.fromisoformat(TODAY))))
+            measured = {}
+            for kind, url in (("SQLite", f"sqlite:///{tmp}/{name}.sqlite"), ("PostgreSQL", pg_url)):
+                target = SnapshotStore(url)
+                target.record(*versions[0], name)  # the first version: every fact inserted once
+                record_times, history_times = [], []
+                for raw, ds in versions[1:]:
+                    t = time.perf_counter()
+                    target.record(raw, ds, name)
+                    record_times.append(time.perf_counter() - t)
+                    t = time.perf_counter()
+                    target.history(name)
+                    history_times.append(time.perf_counter() - t)
+                measured[kind] = (best(record_times), best(history_times))
+            facts = len(versions[0][1].village_reports) + len(versions[0][1].unit_reports)
+            count = f"{facts:,}".replace(",", ".")
+            (sq_rec, sq_hist), (pg_rec, pg_hist) = measured["SQLite"], measured["PostgreSQL"]
+            rows.append(
+                {
+                    "what": f"{name} ({villages} villages, {units} units × 33 weeks, {count} facts): record a changed version, then read its history",
+                    "ours": f"PostgreSQL {pg_rec * 1000:.0f} + {pg_hist * 1000:.0f} ms",
+                    "baseline": f"SQLite {sq_rec * 1000:.0f} + {sq_hist * 1000:.0f} ms",
+                    "ratio": (pg_rec + pg_hist) / (sq_rec + sq_hist),
+                    "goal": "",
+                    "met": None,
+                }
+            )
+    return rows
+
+
 # --- report --------------------------------------------------------------------------------------------
 
 
@@ -485,7 +550,9 @@ def table(rows: list[dict]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions, no province scale, 5 sessions")
-    parser.add_argument("--only", nargs="*", default=["upstream", "ingest", "reruns", "paint", "concurrency"], help="sections to run")
+    parser.add_argument(
+        "--only", nargs="*", default=["upstream", "ingest", "reruns", "paint", "concurrency", "store"], help="sections to run"
+    )
     parser.add_argument(
         "--out", default=str(ROOT / "docs" / "PERFORMANCE.md"), help="where to write the table (default docs/PERFORMANCE.md)"
     )
@@ -511,6 +578,7 @@ def main() -> None:
             "Concurrency",
             lambda: concurrency(folder, [5] if args.quick else [1, 5, 10, 20, 40, 80], latency=0.15) if has_browser else [],
         ),
+        ("store", "Snapshot store: SQLite vs PostgreSQL", lambda: store(scales, repeats)),
     ]
     for key, title, measure in plan:
         if key in args.only:

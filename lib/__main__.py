@@ -43,13 +43,14 @@ def _parser() -> argparse.ArgumentParser:
         "snapshot",
         help="đọc nguồn một lần và lưu phiên bản mới vào kho lịch sử (chạy bằng cron mỗi 15 phút)",
         description="Đọc SOURCE, kiểm tra, và lưu vào kho lịch sử nếu nội dung đã thay đổi. "
-        "Mã thoát: 0 đã đọc được (lưu hoặc không đổi); 2 không đọc được nguồn.",
+        "Mã thoát: 0 đã đọc được (lưu hoặc không đổi); 2 không đọc được nguồn hoặc không ghi được vào kho.",
     )
     snapshot.add_argument("source", metavar="SOURCE", help="đường dẫn Google Sheet (hoặc tệp .xlsx)")
     snapshot.add_argument(
         "--store",
         default=None,
-        help="kho lịch sử, dạng sqlite:///đường/dẫn (mặc định: SONGIANG_STORE hoặc sqlite:///data/snapshots.sqlite)",
+        help="kho lịch sử: sqlite:///đường/dẫn (một máy) hoặc postgresql://người-dùng:mật-khẩu@máy-chủ:5432/csdl "
+        "(nhiều máy dùng chung); mặc định: SONGIANG_STORE hoặc sqlite:///data/snapshots.sqlite",
     )
     _credentials_option(snapshot)
     report = sub.add_parser(
@@ -124,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _snapshot(source: str, store: str | None, credentials: dict | None) -> int:
     from lib.live import DEFAULT_STORE, fetch, resolve
-    from lib.snapshots import SnapshotStore
+    from lib.snapshots import SnapshotStore, StoreError
     from lib.validate import validate
 
     config = resolve(source, credentials, store or os.environ.get("SONGIANG_STORE") or DEFAULT_STORE)
@@ -133,7 +134,12 @@ def _snapshot(source: str, store: str | None, credentials: dict | None) -> int:
     except SourceError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
-    snapshot_id, new = SnapshotStore(config.store_url or DEFAULT_STORE).record(raw, validate(raw, local_today()), config.identity)
+    try:
+        store = SnapshotStore(config.store_url or DEFAULT_STORE)
+        snapshot_id, new = store.record(raw, validate(raw, local_today()), config.identity)
+    except (StoreError, ValueError) as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
     print(f"{'Đã lưu phiên bản mới' if new else 'Không thay đổi so với phiên bản'} #{snapshot_id} của {raw.source}")
     return EXIT_OK
 

@@ -78,7 +78,7 @@ def app_settings(env: Mapping[str, str] | None = None, secrets: Mapping[str, Any
     """The app settings now: environment (SONGIANG_*) first, then secrets.toml's [sheet] and [gcp_service_account].
 
     SONGIANG_SOURCE (path or Google Sheets URL), SONGIANG_CACHE_TTL (seconds), SONGIANG_STORE
-    (sqlite:///path), SONGIANG_TODAY (YYYY-MM-DD, for demos and tests), GOOGLE_APPLICATION_CREDENTIALS
+    (sqlite:///path, or postgresql://user:password@host:5432/db for several replicas), SONGIANG_TODAY (YYYY-MM-DD, for demos and tests), GOOGLE_APPLICATION_CREDENTIALS
     (a service-account JSON key file).
     """
     env = os.environ if env is None else env

@@ -103,6 +103,7 @@ class Loaded:
     fresh: bool
     problem: SourceError | None = None
     history: History | None = None
+    store_problem: str | None = None  # the snapshot store could not be used: no history this time
 
     @property
     def age(self) -> dt.timedelta:
@@ -115,15 +116,31 @@ def _missing_tabs(ds: Dataset) -> list[str]:
 
 
 def load(config: SourceConfig, today: dt.date) -> Loaded:
-    """Fetch, validate and record; on failure, the last good snapshot with the reason."""
-    from lib.snapshots import SnapshotStore
+    """Fetch, validate and record; on failure, the last good snapshot with the reason.
 
-    store = SnapshotStore(config.store_url) if config.store_url else None
+    The snapshot store is never a reason to show nothing: if it cannot be reached, fresh figures
+    are shown without history and `store_problem` says why.
+    """
+    from lib.snapshots import SnapshotStore, StoreError
+
+    store, store_problem = None, None
+    if config.store_url:
+        try:
+            store = SnapshotStore(config.store_url)
+        except (StoreError, ValueError) as exc:
+            store_problem = str(exc)
+
+    def latest() -> Any:
+        try:
+            return store.latest(config.identity) if store is not None else None
+        except StoreError:
+            return None
+
     try:
         raw = fetch(config)
         ds = validate(raw, today)
         missing = _missing_tabs(ds)
-        if missing and store is not None and (last := store.latest(config.identity)) is not None:
+        if missing and (last := latest()) is not None:
             before = validate(last.raw, today)
             if not _missing_tabs(before):
                 names = ", ".join(f"'{m}'" for m in missing)
@@ -131,18 +148,27 @@ def load(config: SourceConfig, today: dt.date) -> Loaded:
                     "renamed", f"Không thấy tab {names} trong Sheet: có thể tab vừa bị đổi tên hoặc xoá. Hãy đặt lại đúng tên tab."
                 )
     except SourceError as problem:
-        last = store.latest(config.identity) if store is not None else None
+        last = latest()
         if last is None:
             raise
-        return Loaded(validate(last.raw, today), fresh=False, problem=problem, history=_history(store, config))
+        try:
+            history = _history(store, config)
+        except StoreError as exc:
+            history, store_problem = None, str(exc)
+        return Loaded(validate(last.raw, today), fresh=False, problem=problem, history=history, store_problem=store_problem)
+    history = None
     if store is not None:
-        store.record(raw, ds, config.identity)
-    return Loaded(ds, fresh=True, history=_history(store, config) if store is not None else None)
+        try:
+            store.record(raw, ds, config.identity)
+            history = _history(store, config)
+        except StoreError as exc:
+            store_problem = str(exc)
+    return Loaded(ds, fresh=True, history=history, store_problem=store_problem)
 
 
 def _history(store: Any, config: SourceConfig) -> History:
-    first_seen = store.first_seen(config.identity)
-    return History(first_seen, store.changes(config.identity), store.count(config.identity), first_seen.attrs.get("history_start"))
+    first_seen, changes, versions = store.history(config.identity)
+    return History(first_seen, changes, versions, first_seen.attrs.get("history_start"))
 
 
 # --- timeliness and history issues ---------------------------------------------------------

@@ -1,51 +1,90 @@
 """The snapshot history: every distinct workbook version fetched, so nothing the sheet said is lost.
 
-An embedded SQLite store (location given as a URL, `sqlite:///path`) keeps:
+The store's location is a URL, so moving from one machine to several needs no code change:
+- `sqlite:///path` (or a plain path): an embedded SQLite file, for one app process and the cron job;
+- `postgresql://user:password@host:port/db`: a shared PostgreSQL, for several app replicas.
+Both keep the same two tables:
 - `snapshots`: one row per distinct version of a source (content hash, fetch time, the tables);
 - `facts`: each accepted weekly figure as an interval of snapshots in which it held, which gives
   the first time a report was seen (real timeliness) and every past figure later rewritten or
   deleted (history changes), without validating old versions again.
-Writes are single transactions, so a process killed mid-write leaves the last good state.
+Writes are single transactions, serialised per source (SQLite: BEGIN IMMEDIATE; PostgreSQL: an
+advisory lock), so a process killed mid-write leaves the last good state and two replicas
+recording the same fetch store it once. A store that cannot be reached raises StoreError, whose
+message never contains the password.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
+import re
 import sqlite3
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import pandas as pd
 
 from lib.sources import RawWorkbook
 from lib.validate import Dataset
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS snapshots (
-    id INTEGER PRIMARY KEY,
-    source TEXT NOT NULL,
-    content_hash TEXT NOT NULL,
-    fetched_at TEXT NOT NULL,
-    last_checked_at TEXT NOT NULL,
-    payload BLOB NOT NULL
-);
-CREATE INDEX IF NOT EXISTS snapshots_by_source ON snapshots (source, id);
-CREATE TABLE IF NOT EXISTS facts (
-    source TEXT NOT NULL,
-    entity TEXT NOT NULL,
-    key TEXT NOT NULL,
-    name TEXT NOT NULL,
-    week TEXT NOT NULL,
-    figures TEXT NOT NULL,
-    first_snapshot INTEGER NOT NULL,
-    last_snapshot INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS facts_open ON facts (source, last_snapshot);
-"""
+_SQLITE_SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS snapshots (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        last_checked_at TEXT NOT NULL,
+        payload BLOB NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS snapshots_by_source ON snapshots (source, id)",
+    """CREATE TABLE IF NOT EXISTS facts (
+        source TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        key TEXT NOT NULL,
+        name TEXT NOT NULL,
+        week TEXT NOT NULL,
+        figures TEXT NOT NULL,
+        first_snapshot INTEGER NOT NULL,
+        last_snapshot INTEGER NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS facts_open ON facts (source, last_snapshot)",
+]
+
+# The same tables; times stay ISO-8601 text so both stores answer every query identically.
+_POSTGRES_SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS snapshots (
+        id BIGSERIAL PRIMARY KEY,
+        source TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        last_checked_at TEXT NOT NULL,
+        payload BYTEA NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS snapshots_by_source ON snapshots (source, id)",
+    """CREATE TABLE IF NOT EXISTS facts (
+        id BIGSERIAL PRIMARY KEY,
+        source TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        key TEXT NOT NULL,
+        name TEXT NOT NULL,
+        week TEXT NOT NULL,
+        figures TEXT NOT NULL,
+        first_snapshot BIGINT NOT NULL,
+        last_snapshot BIGINT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS facts_open ON facts (source, last_snapshot)",
+]
+
+
+class StoreError(Exception):
+    """The snapshot store could not be opened, read or written (message in Vietnamese, no password)."""
 
 
 def _encode(value: object) -> object:
@@ -95,12 +134,34 @@ def _unpack(blob: bytes, fetched_at: dt.datetime) -> RawWorkbook:
 
 
 def store_path(url: str) -> Path:
-    """The file behind a store URL (`sqlite:///data/x.sqlite`, `sqlite:////abs/x.sqlite` or a plain path)."""
+    """The file behind a SQLite store URL (`sqlite:///data/x.sqlite`, `sqlite:////abs/x.sqlite` or a plain path)."""
     if url.startswith("sqlite:///"):
         return Path(url[len("sqlite:///") :])
     if "://" in url:
-        raise ValueError(f"Chỉ hỗ trợ kho lưu trữ SQLite (sqlite:///đường/dẫn), không phải '{url.split('://')[0]}'.")
+        raise ValueError(f"'{url.split('://')[0]}://' không phải kho SQLite (sqlite:///đường/dẫn).")
     return Path(url)
+
+
+def store_kind(url: str) -> str:
+    """'sqlite' or 'postgresql' for a store URL; ValueError (in Vietnamese) for anything else."""
+    scheme = url.split("://", 1)[0].lower() if "://" in url else "sqlite"
+    if scheme == "sqlite":
+        return "sqlite"
+    if scheme in ("postgresql", "postgres") or scheme.startswith("postgresql+"):
+        return "postgresql"
+    raise ValueError(
+        f"Kho lưu trữ '{scheme}://' chưa được hỗ trợ. Dùng sqlite:///đường/dẫn.sqlite (một máy) "
+        "hoặc postgresql://người-dùng:mật-khẩu@máy-chủ:5432/tên-csdl (nhiều máy dùng chung)."
+    )
+
+
+def redact(url: str) -> str:
+    """The URL with its password replaced by ***, safe to show and to log."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)
+    return url.replace(netloc[0], f"{parts.username or ''}:***", 1) if len(netloc) == 2 else url
 
 
 @dataclass(frozen=True)
@@ -113,54 +174,134 @@ class Snapshot:
     raw: RawWorkbook
 
 
-class SnapshotStore:
-    """Records distinct versions of each source and answers history questions about them."""
+class _Sqlite:
+    rowid = "rowid"
 
     def __init__(self, url: str) -> None:
-        path = store_path(url)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        with self._connect() as db:
-            db.executescript(_SCHEMA)
+        self.path = store_path(url)
+        self.where = str(self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"Không tạo được thư mục cho kho lưu trữ lịch sử {self.where}: {exc.strerror}") from exc
 
-    def _connect(self) -> sqlite3.Connection:
+    def connect(self) -> Any:
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         return db
 
+    def sql(self, query: str) -> str:
+        return query
+
+    def create(self, db: Any) -> None:
+        for statement in _SQLITE_SCHEMA:
+            db.execute(statement)
+
+    def begin_write(self, db: Any, source: str) -> None:
+        db.execute("BEGIN IMMEDIATE")  # one writer at a time for the whole file
+
+
+class _Postgres:
+    rowid = "id"
+
+    def __init__(self, url: str) -> None:
+        try:
+            import psycopg
+        except ImportError as exc:  # pragma: no cover - psycopg is in requirements
+            raise StoreError("Thiếu thư viện psycopg để dùng PostgreSQL: pip install 'psycopg[binary]'.") from exc
+        self._psycopg = psycopg
+        # SQLAlchemy-style "postgresql+psycopg://" is accepted too: libpq only knows postgresql://.
+        self.url = re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql://", url)
+        self.where = redact(self.url)
+
+    def connect(self) -> Any:
+        return self._psycopg.connect(self.url, autocommit=True, connect_timeout=10, application_name="songiang-dashboard")
+
+    def sql(self, query: str) -> str:
+        return query.replace("?", "%s")
+
+    def create(self, db: Any) -> None:
+        # Several replicas may start at once: CREATE ... IF NOT EXISTS is not safe concurrently.
+        db.execute("BEGIN")
+        db.execute("SELECT pg_advisory_xact_lock(hashtextextended('songiang-schema', 0))")
+        for statement in _POSTGRES_SCHEMA:
+            db.execute(statement)
+        db.execute("COMMIT")
+
+    def begin_write(self, db: Any, source: str) -> None:
+        db.execute("BEGIN")
+        db.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (source,))  # one writer per source
+
+
+class SnapshotStore:
+    """Records distinct versions of each source and answers history questions about them."""
+
+    def __init__(self, url: str) -> None:
+        self.kind = store_kind(url)
+        self._backend: _Sqlite | _Postgres = _Sqlite(url) if self.kind == "sqlite" else _Postgres(url)
+        self.where = self._backend.where
+        with self._session() as db:
+            self._backend.create(db)
+
+    @property
+    def path(self) -> Path:
+        """The SQLite file (SQLite stores only)."""
+        assert isinstance(self._backend, _Sqlite)
+        return self._backend.path
+
+    @contextlib.contextmanager
+    def _session(self) -> Iterator[Any]:
+        """A connection, closed afterwards; any database failure becomes a StoreError."""
+        db = None
+        try:
+            db = self._backend.connect()
+            yield _Db(db, self._backend.sql)
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(f"Không mở được kho lưu trữ lịch sử {self.where}: {exc}") from exc
+        except Exception as exc:
+            if self.kind == "postgresql" and isinstance(exc, self._backend._psycopg.Error):
+                detail = str(exc).replace(getattr(self._backend, "url", ""), self.where).strip().splitlines()
+                raise StoreError(
+                    f"Không kết nối được kho lưu trữ lịch sử {self.where}: {detail[0] if detail else type(exc).__name__}"
+                ) from exc
+            raise
+        finally:
+            if db is not None:
+                db.close()
+
     def record(self, raw: RawWorkbook, ds: Dataset, source: str) -> tuple[int, bool]:
         """Store this fetch if its content changed since the last one; returns (snapshot id, was new)."""
         digest = content_hash(raw)
         now = raw.fetched_at.astimezone(dt.UTC).isoformat()
-        db = self._connect()
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            row = db.execute("SELECT id, content_hash FROM snapshots WHERE source = ? ORDER BY id DESC LIMIT 1", (source,)).fetchone()
-            if row and row[1] == digest:
-                db.execute("UPDATE snapshots SET last_checked_at = ? WHERE id = ?", (now, row[0]))
+        with self._session() as db:
+            self._backend.begin_write(db.raw, source)
+            try:
+                row = db.execute("SELECT id, content_hash FROM snapshots WHERE source = ? ORDER BY id DESC LIMIT 1", (source,)).fetchone()
+                if row and row[1] == digest:
+                    db.execute("UPDATE snapshots SET last_checked_at = ? WHERE id = ?", (now, row[0]))
+                    db.execute("COMMIT")
+                    return row[0], False
+                new_id = int(
+                    db.execute(
+                        "INSERT INTO snapshots (source, content_hash, fetched_at, last_checked_at, payload) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                        (source, digest, now, now, _pack(raw)),
+                    ).fetchone()[0]
+                )
+                self._record_facts(db, source, ds, previous=row[0] if row else None, new_id=new_id)
                 db.execute("COMMIT")
-                return row[0], False
-            cursor = db.execute(
-                "INSERT INTO snapshots (source, content_hash, fetched_at, last_checked_at, payload) VALUES (?, ?, ?, ?, ?)",
-                (source, digest, now, now, _pack(raw)),
-            )
-            new_id = int(cursor.lastrowid)
-            self._record_facts(db, source, ds, previous=row[0] if row else None, new_id=new_id)
-            db.execute("COMMIT")
-            return new_id, True
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        finally:
-            db.close()
+                return new_id, True
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
 
-    def _record_facts(self, db: sqlite3.Connection, source: str, ds: Dataset, previous: int | None, new_id: int) -> None:
+    def _record_facts(self, db: _Db, source: str, ds: Dataset, previous: int | None, new_id: int) -> None:
         current = {(entity, key, week): (name, figures) for entity, key, name, week, figures in _facts(ds)}
         open_rows = {}
         if previous is not None:
             for rowid, entity, key, week, figures in db.execute(
-                "SELECT rowid, entity, key, week, figures FROM facts WHERE source = ? AND last_snapshot = ?", (source, previous)
+                f"SELECT {self._backend.rowid}, entity, key, week, figures FROM facts WHERE source = ? AND last_snapshot = ?",
+                (source, previous),
             ):
                 open_rows[(entity, key, week)] = (rowid, figures)
         extend, insert = [], []
@@ -170,7 +311,7 @@ class SnapshotStore:
                 extend.append((new_id, found[0]))
             else:
                 insert.append((source, *ident[:2], name, ident[2], figures, new_id, new_id))
-        db.executemany("UPDATE facts SET last_snapshot = ? WHERE rowid = ?", extend)
+        db.executemany(f"UPDATE facts SET last_snapshot = ? WHERE {self._backend.rowid} = ?", extend)
         db.executemany(
             "INSERT INTO facts (source, entity, key, name, week, figures, first_snapshot, last_snapshot) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             insert,
@@ -178,61 +319,93 @@ class SnapshotStore:
 
     def latest(self, source: str) -> Snapshot | None:
         """The last good version of a source, to show when a fetch fails."""
-        with self._connect() as db:
+        with self._session() as db:
             row = db.execute(
                 "SELECT id, fetched_at, last_checked_at, payload FROM snapshots WHERE source = ? ORDER BY id DESC LIMIT 1", (source,)
             ).fetchone()
         if row is None:
             return None
         fetched, checked = dt.datetime.fromisoformat(row[1]), dt.datetime.fromisoformat(row[2])
-        return Snapshot(row[0], fetched, checked, _unpack(row[3], checked))
+        return Snapshot(row[0], fetched, checked, _unpack(bytes(row[3]), checked))
 
     def count(self, source: str) -> int:
         """How many distinct versions of a source are stored."""
-        with self._connect() as db:
-            return int(db.execute("SELECT COUNT(*) FROM snapshots WHERE source = ?", (source,)).fetchone()[0])
+        with self._session() as db:
+            return _count(db, source)
 
     def first_seen(self, source: str) -> pd.DataFrame:
         """entity, key, week, first_seen (UTC): when each weekly report first appeared in a fetch."""
-        with self._connect() as db:
-            rows = db.execute(
-                "SELECT f.entity, f.key, f.week, MIN(s.fetched_at) FROM facts f JOIN snapshots s ON s.id = f.first_snapshot "
-                "WHERE f.source = ? GROUP BY f.entity, f.key, f.week",
-                (source,),
-            ).fetchall()
-            start = db.execute("SELECT MIN(fetched_at) FROM snapshots WHERE source = ?", (source,)).fetchone()[0]
-        frame = pd.DataFrame(rows, columns=["entity", "key", "week", "first_seen"])
-        frame["week"] = [dt.date.fromisoformat(w) for w in frame["week"]]
-        frame["first_seen"] = [dt.datetime.fromisoformat(t) for t in frame["first_seen"]]
-        frame.attrs["history_start"] = dt.datetime.fromisoformat(start) if start else None
-        return frame
+        with self._session() as db:
+            return _first_seen(db, source)
 
     def changes(self, source: str) -> pd.DataFrame:
         """Every figure rewritten or removed between stored versions: entity, name, week, old, new, noticed_at."""
-        with self._connect() as db:
-            facts = db.execute(
-                "SELECT entity, key, name, week, figures, first_snapshot, last_snapshot FROM facts WHERE source = ? ORDER BY entity, key, week, first_snapshot",
-                (source,),
-            ).fetchall()
-            times = dict(db.execute("SELECT id, fetched_at FROM snapshots WHERE source = ?", (source,)).fetchall())
-            latest = db.execute("SELECT MAX(id) FROM snapshots WHERE source = ?", (source,)).fetchone()[0]
-        ids = sorted(times)
-        following = {a: b for a, b in zip(ids, ids[1:], strict=False)}
-        records = []
-        previous = None
-        for fact in facts:
-            entity, key, name, week, figures, first, last = fact
-            if previous and previous[:2] == (entity, key) and previous[3] == week:
-                records.append((entity, name, week, _installed(previous[4]), _installed(figures), times[first], "rewritten"))
-            elif previous and previous[6] != latest and not _same_slot(previous, fact):
-                records.append(_removed(previous, times, following))
-            previous = fact
-        if previous and previous[6] != latest:
+        with self._session() as db:
+            return _changes(db, source)
+
+    def history(self, source: str) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+        """first_seen, changes and count over one connection (one round of connecting to PostgreSQL, not three)."""
+        with self._session() as db:
+            return _first_seen(db, source), _changes(db, source), _count(db, source)
+
+
+class _Db:
+    """A connection that takes `?` placeholders on either database."""
+
+    def __init__(self, raw: Any, sql: Any) -> None:
+        self.raw, self._sql = raw, sql
+
+    def execute(self, query: str, params: tuple = ()) -> Any:
+        return self.raw.execute(self._sql(query), params)
+
+    def executemany(self, query: str, rows: list[tuple]) -> None:
+        if rows:
+            self.raw.cursor().executemany(self._sql(query), rows)
+
+
+def _count(db: _Db, source: str) -> int:
+    return int(db.execute("SELECT COUNT(*) FROM snapshots WHERE source = ?", (source,)).fetchone()[0])
+
+
+def _first_seen(db: _Db, source: str) -> pd.DataFrame:
+    rows = db.execute(
+        "SELECT f.entity, f.key, f.week, MIN(s.fetched_at) FROM facts f JOIN snapshots s ON s.id = f.first_snapshot "
+        "WHERE f.source = ? GROUP BY f.entity, f.key, f.week",
+        (source,),
+    ).fetchall()
+    start = db.execute("SELECT MIN(fetched_at) FROM snapshots WHERE source = ?", (source,)).fetchone()[0]
+    frame = pd.DataFrame(rows, columns=["entity", "key", "week", "first_seen"])
+    frame["week"] = [dt.date.fromisoformat(w) for w in frame["week"]]
+    frame["first_seen"] = [dt.datetime.fromisoformat(t) for t in frame["first_seen"]]
+    frame.attrs["history_start"] = dt.datetime.fromisoformat(start) if start else None
+    return frame
+
+
+def _changes(db: _Db, source: str) -> pd.DataFrame:
+    facts = db.execute(
+        "SELECT entity, key, name, week, figures, first_snapshot, last_snapshot FROM facts WHERE source = ? "
+        "ORDER BY entity, key, week, first_snapshot",
+        (source,),
+    ).fetchall()
+    times = dict(db.execute("SELECT id, fetched_at FROM snapshots WHERE source = ?", (source,)).fetchall())
+    latest = db.execute("SELECT MAX(id) FROM snapshots WHERE source = ?", (source,)).fetchone()[0]
+    ids = sorted(times)
+    following = {a: b for a, b in zip(ids, ids[1:], strict=False)}
+    records = []
+    previous = None
+    for fact in facts:
+        entity, key, name, week, figures, first, last = fact
+        if previous and previous[:2] == (entity, key) and previous[3] == week:
+            records.append((entity, name, week, _installed(previous[4]), _installed(figures), times[first], "rewritten"))
+        elif previous and previous[6] != latest and not _same_slot(previous, fact):
             records.append(_removed(previous, times, following))
-        frame = pd.DataFrame(records, columns=["entity", "name", "week", "old", "new", "noticed_at", "kind"])
-        frame["week"] = [dt.date.fromisoformat(w) for w in frame["week"]]
-        frame["noticed_at"] = [dt.datetime.fromisoformat(t) for t in frame["noticed_at"]]
-        return frame
+        previous = fact
+    if previous and previous[6] != latest:
+        records.append(_removed(previous, times, following))
+    frame = pd.DataFrame(records, columns=["entity", "name", "week", "old", "new", "noticed_at", "kind"])
+    frame["week"] = [dt.date.fromisoformat(w) for w in frame["week"]]
+    frame["noticed_at"] = [dt.datetime.fromisoformat(t) for t in frame["noticed_at"]]
+    return frame
 
 
 def _same_slot(a: tuple, b: tuple) -> bool:

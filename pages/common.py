@@ -8,7 +8,7 @@ import streamlit as st
 
 from lib.config import TIMEZONE
 from lib.dashboard import Dashboard
-from lib.fmt import fmt_date
+from lib.fmt import fmt_date, md_escape
 from lib.loading import current
 
 SOURCE_KIND = {"xlsx": "tệp Excel", "upload": "tệp tải lên", "google": "Google Sheet", "link": "Google Sheet (liên kết công khai)"}
@@ -43,6 +43,12 @@ def board_or_stop() -> Dashboard:
     if not loaded.fresh:
         st.warning(
             f"Không đọc được số liệu mới: {loaded.problem} Đang hiển thị bản lưu lúc {read_at:%H:%M %d/%m/%Y} ({_ago(loaded.age)}).",
+            icon="⚠️",
+        )
+    if loaded.store_problem:
+        st.warning(
+            f"Không ghi được lịch sử số liệu: {md_escape(loaded.store_problem)} Số liệu trên trang vẫn đúng như vừa đọc; "
+            "chỉ tạm thiếu phần phát hiện số liệu cũ bị sửa và giờ nộp báo cáo thực tế. Hãy báo người quản trị.",
             icon="⚠️",
         )
     if now.settings.is_sample:

@@ -58,3 +58,29 @@ def sample_path():
     from lib.config import SAMPLE_PATH
 
     return SAMPLE_PATH
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One throw-away PostgreSQL cluster on loopback for the session (skips, with the reason, where none is installed)."""
+    import local_postgres
+
+    if local_postgres.binaries() is None:
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql); CI installs it")
+    with local_postgres.server() as url:
+        yield url
+
+
+@pytest.fixture
+def postgres_url(postgres_server, request):
+    """A fresh, empty database on the session's PostgreSQL server: its URL, with the password in it."""
+    import re
+
+    import psycopg
+
+    name = "t_" + re.sub(r"\W", "_", request.node.name.lower())[:50] + f"_{id(request) % 100000}"
+    with psycopg.connect(postgres_server, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield postgres_server.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(postgres_server, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

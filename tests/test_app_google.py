@@ -186,3 +186,38 @@ def test_a_fetch_is_reused_for_exactly_the_ttl_then_refetched(google, tmp_path, 
     clock[0] += 30
     session(tmp_path).run()
     assert google.calls["batchGet"] == 2
+
+
+def test_with_the_history_in_postgresql_a_rewritten_past_figure_is_shown(google, postgres_url):
+    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    at.secrets["sheet"] = {"url": SHEET_URL, "snapshot_store": postgres_url}
+    at.secrets["gcp_service_account"] = service_account_info()
+    at.run()
+    at.switch_page("pages/quality.py").run()
+    assert not at.exception and not at.warning
+    assert "Kho lịch sử có 1 phiên bản" in " ".join(c.value for c in at.caption)
+    rows = google.tabs["Báo cáo thôn"]
+    assert rows[4][:3] == [46128, "Thôn Trung Hòa", 3]  # 16/04, long past its deadline
+    rows[4][2] = 2
+    at.button(key="refresh").click().run()
+    assert not at.exception
+    assert "Kho lịch sử có 2 phiên bản" in " ".join(c.value for c in at.caption)
+    history = at.dataframe[-1].value  # the page's last table: old figures rewritten or removed
+    assert history["subject"].tolist() == ["Thôn Trung Hòa"] and "từ 3 thành 2" in history["message"].iloc[0]
+
+
+def test_with_the_store_down_the_figures_are_shown_with_a_warning_and_no_password(google):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    at.secrets["sheet"] = {"url": SHEET_URL, "snapshot_store": f"postgresql://dashboard:pg-secret-4713@127.0.0.1:{port}/songiang"}
+    at.secrets["gcp_service_account"] = service_account_info()
+    at.run()
+    assert not at.exception and not at.error
+    assert len(at.metric) >= 4 and google.calls["batchGet"] == 1
+    banner = " ".join(w.value for w in at.warning).replace("\\", "")  # as rendered: markdown escapes removed
+    assert "Không ghi được lịch sử số liệu" in banner and f"127.0.0.1:{port}" in banner
+    assert "pg-secret-4713" not in everything_shown(at)

@@ -27,8 +27,16 @@ def fetched(when: dt.datetime, **tabs):
     return raw, validate(raw, TODAY)
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    """The same behaviour is asked of both stores: an embedded SQLite file and a shared PostgreSQL."""
+    if request.param == "sqlite":
+        return SnapshotStore(f"sqlite:///{tmp_path / 'snap.sqlite'}")
+    return SnapshotStore(request.getfixturevalue("postgres_url"))
+
+
 @pytest.fixture
-def store(tmp_path):
+def sqlite_store(tmp_path):
     return SnapshotStore(f"sqlite:///{tmp_path / 'snap.sqlite'}")
 
 
@@ -98,7 +106,8 @@ def test_without_history_timeliness_comes_from_the_typed_dates():
     assert status[("Thôn Trung Hòa", D1)] == "on_time"
 
 
-def test_a_process_killed_mid_write_leaves_the_store_intact(store, tmp_path):
+def test_a_process_killed_mid_write_leaves_the_store_intact(sqlite_store, tmp_path):
+    store = sqlite_store
     store.record(*fetched(at(D1, 10)), "s")
     script = f"""
 import sqlite3, os
@@ -117,12 +126,136 @@ os._exit(9)  # killed before COMMIT
 
 
 def test_store_urls():
-    from lib.snapshots import store_path
+    from lib.snapshots import redact, store_kind, store_path
 
     assert store_path("sqlite:///data/x.sqlite") == Path("data/x.sqlite")
     assert store_path("sqlite:////tmp/x.sqlite") == Path("/tmp/x.sqlite")
+    assert [
+        store_kind(u) for u in ("data/x.sqlite", "sqlite:///x", "postgresql://h/db", "postgres://h/db", "postgresql+psycopg://h/db")
+    ] == [
+        "sqlite",
+        "sqlite",
+        "postgresql",
+        "postgresql",
+        "postgresql",
+    ]
+    with pytest.raises(ValueError, match="mysql://' chưa được hỗ trợ"):
+        store_kind("mysql://h/db")
     with pytest.raises(ValueError):
         store_path("postgresql://host/db")
+    assert redact("postgresql://u:p%40ss@db.example:5432/x") == "postgresql://u:***@db.example:5432/x"
+    assert redact("postgresql://db.example/x") == "postgresql://db.example/x"
+
+
+def test_the_same_url_setting_switches_the_app_to_postgresql(postgres_url, monkeypatch):
+    from lib.config import app_settings
+
+    monkeypatch.setenv("SONGIANG_STORE", postgres_url)
+    settings = app_settings(env={"SONGIANG_STORE": postgres_url})
+    store = SnapshotStore(settings.store_url)
+    assert store.kind == "postgresql"
+    store.record(*fetched(at(D1, 10)), "s")
+    assert SnapshotStore(settings.store_url).latest("s").raw.tabs == book().tabs  # another process sees it
+
+
+def test_replicas_recording_at_once_store_each_version_once(postgres_url):
+    """Four replicas record the same two fetches concurrently: the advisory lock keeps one row per version."""
+    script = f"""
+import sys, datetime as dt
+sys.path[:0] = [{str(Path(__file__).parent)!r}, {str(Path(__file__).parent.parent)!r}]
+from conftest import book, REPORTS, TODAY
+from lib.validate import validate
+from lib.snapshots import SnapshotStore
+store = SnapshotStore({postgres_url!r})
+for tabs in ({{}}, {{"Bao_cao_thon": REPORTS[:3]}}) * 5:
+    raw = book(**tabs)
+    raw.fetched_at = dt.datetime.now(dt.UTC)
+    store.record(raw, validate(raw, TODAY), "s")
+"""
+    writers = [subprocess.Popen([sys.executable, "-c", script]) for _ in range(4)]
+    assert [w.wait(timeout=120) for w in writers] == [0, 0, 0, 0]
+    store = SnapshotStore(postgres_url)
+    import psycopg
+
+    with psycopg.connect(postgres_url) as db:
+        hashes = [h for (h,) in db.execute("SELECT content_hash FROM snapshots ORDER BY id")]
+        open_facts = db.execute("SELECT COUNT(*) FROM facts WHERE last_snapshot = (SELECT MAX(id) FROM snapshots)").fetchone()[0]
+    assert all(a != b for a, b in zip(hashes, hashes[1:], strict=False))  # never the same version twice in a row
+    assert store.count("s") == len(hashes) >= 2
+    assert open_facts == len(validate(store.latest("s").raw, TODAY).village_reports) + len(
+        validate(store.latest("s").raw, TODAY).unit_reports
+    )
+
+
+def test_a_postgresql_writer_killed_mid_write_leaves_the_last_version(postgres_url):
+    import signal
+    import time
+
+    SnapshotStore(postgres_url).record(*fetched(at(D1, 10)), "s")
+    writer = f"""
+import sys, datetime as dt
+sys.path[:0] = [{str(Path(__file__).parent)!r}, {str(Path(__file__).parent.parent)!r}]
+from conftest import book, TODAY
+from lib.validate import validate
+from lib.snapshots import SnapshotStore
+store = SnapshotStore({postgres_url!r})
+for i in range(10_000):
+    raw = book(Thon=[["Tên thôn", "Tổng số hộ", "Số hộ có điện thoại thông minh"]] + [[f"Thôn {{j}}", 100 + i, 50] for j in range(300)])
+    raw.fetched_at = dt.datetime.now(dt.UTC)
+    store.record(raw, validate(raw, TODAY), "s")
+    print(i, flush=True)
+"""
+    process = subprocess.Popen([sys.executable, "-c", writer], stdout=subprocess.PIPE, text=True)
+    process.stdout.readline()
+    time.sleep(0.3)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    store = SnapshotStore(postgres_url)
+    latest = store.latest("s")
+    assert latest is not None and latest.raw.tabs["Thôn"][1][1] >= 100
+    first_seen, changes, versions = store.history("s")
+    assert versions >= 2 and not first_seen.empty
+    assert store.record(*fetched(at(D3, 10)), "s")[1] is True
+
+
+def test_an_unreachable_store_names_the_server_but_never_the_password():
+    import local_postgres
+
+    from lib.snapshots import StoreError
+
+    with socket_closed() as port:
+        url = f"postgresql://songiang:{local_postgres.PASSWORD.replace(' ', '%20')}@127.0.0.1:{port}/x"
+        with pytest.raises(StoreError) as caught:
+            SnapshotStore(url)
+    message = str(caught.value)
+    assert f"postgresql://songiang:***@127.0.0.1:{port}/x" in message and "Không kết nối được kho lưu trữ lịch sử" in message
+    assert "mật" not in message and "m%E1" not in message
+
+
+def test_with_the_store_down_fresh_figures_are_still_shown_with_the_reason(tmp_path):
+    from lib.sample import SampleSpec, write_xlsx
+
+    path = tmp_path / "book.xlsx"
+    write_xlsx(SampleSpec(villages=5, units=3, weeks=4, seed=2, mistakes=False), path)
+    with socket_closed() as port:
+        loaded = live.load(live.resolve(str(path), None, f"postgresql://u:secret@127.0.0.1:{port}/x"), TODAY)
+    assert loaded.fresh and loaded.history is None and len(loaded.ds.village_reports) == 20
+    assert "Không kết nối được kho lưu trữ" in loaded.store_problem and "secret" not in loaded.store_problem
+    unwritable = live.load(live.resolve(str(path), None, "sqlite:////proc/no/such/dir/x.sqlite"), TODAY)
+    assert unwritable.fresh and unwritable.store_problem and unwritable.history is None
+
+
+import contextlib  # noqa: E402
+import socket  # noqa: E402
+
+
+@contextlib.contextmanager
+def socket_closed():
+    """A loopback port with nothing listening on it."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    yield port
 
 
 @pytest.fixture
