@@ -21,19 +21,37 @@ def safe(text: object) -> str:
     return html.escape(str(text), quote=False)
 
 
-def _base(fig: go.Figure, height: int) -> go.Figure:
-    fig.update_layout(
-        separators=",.",
-        height=height,
-        margin={"l": 8, "r": 8, "t": 36, "b": 8},
-        font={"family": FONT, "size": 13},
-        hoverlabel={"font": {"family": FONT}},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        plot_bgcolor="white",
-    )
-    fig.update_xaxes(showgrid=False, fixedrange=True)
-    fig.update_yaxes(gridcolor="#e6e9ef", fixedrange=True)
-    return fig
+def _figure(
+    traces: list[dict],
+    height: int,
+    *,
+    xaxis: dict | None = None,
+    yaxis: dict | None = None,
+    shapes: list[dict] | None = None,
+    notes: list[dict] | None = None,
+    **layout: object,
+) -> go.Figure:
+    """One figure built in one constructor call, the house layout merged with the chart's own.
+
+    Traces, shapes and notes are plain dicts: plotly validates the whole figure once here, where
+    add_trace / update_layout / add_vline each copied and revalidated it (about 10x the build time).
+    """
+    base = {
+        "separators": ",.",
+        "height": height,
+        "margin": {"l": 8, "r": 8, "t": 36, "b": 8},
+        "font": {"family": FONT, "size": 13},
+        "hoverlabel": {"font": {"family": FONT}},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        "plot_bgcolor": "white",
+        "xaxis": {"showgrid": False, "fixedrange": True, **(xaxis or {})},
+        "yaxis": {"gridcolor": "#e6e9ef", "fixedrange": True, **(yaxis or {})},
+        "shapes": shapes or [],
+        "annotations": notes or [],
+    }
+    if isinstance(layout.get("legend"), dict):
+        layout["legend"] = {**base["legend"], **layout["legend"]}
+    return go.Figure(data=traces, layout={**base, **layout})
 
 
 def short_phase(name: str) -> str:
@@ -41,7 +59,8 @@ def short_phase(name: str) -> str:
     return "GĐ " + name[len("Giai đoạn ") :] if name.lower().startswith("giai đoạn ") else name
 
 
-def _phase_bands(fig: go.Figure, phases: tuple[Phase, ...], first: dt.date, last: dt.date) -> None:
+def _phase_bands(phases: tuple[Phase, ...], first: dt.date, last: dt.date) -> tuple[list[dict], list[dict]]:
+    """A shaded band and a short label for each phase within the charted weeks."""
     shapes, notes = [], []
     for i, phase in enumerate(phases):
         start, end = max(phase.start, first - dt.timedelta(days=3)), min(phase.end, last + dt.timedelta(days=3))
@@ -67,10 +86,11 @@ def _phase_bands(fig: go.Figure, phases: tuple[Phase, ...], first: dt.date, last
             {"text": safe(short_phase(phase.name)), "xref": "x", "yref": "paper", "x": x0, "y": 1, "xanchor": "left", "yanchor": "top"}
             | {"showarrow": False, "yshift": -14 * (i % 2), "font": {"size": 11, "color": "#555"}}
         )
-    _add_layout_items(fig, shapes, notes)
+    return shapes, notes
 
 
-def _target_line(fig: go.Figure, target: float) -> None:
+def _target_line(target: float) -> tuple[dict, dict]:
+    """The dashed red target line across the plot, labelled at its right end."""
     line = {"color": STATUS_COLOUR["red"], "dash": "dash", "width": 2}
     shape = {"type": "line", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": target, "y1": target, "line": line}
     note = {
@@ -83,67 +103,70 @@ def _target_line(fig: go.Figure, target: float) -> None:
         "yanchor": "top",
         "showarrow": False,
     }
-    _add_layout_items(fig, [shape], [note])
+    return shape, note
 
 
-def _add_layout_items(fig: go.Figure, shapes: list[dict], notes: list[dict]) -> None:
-    # Plain dicts in one layout update: add_vrect/add_hline copy and revalidate the whole layout
-    # on each call, which was most of a chart's build time.
-    fig.update_layout(shapes=[*fig.layout.shapes, *shapes], annotations=[*fig.layout.annotations, *notes])
+def _guides(phases: tuple[Phase, ...], weeks: list[dt.date], target: float) -> dict:
+    """shapes= and notes= for a rate-by-week chart: the target line, then the phase bands."""
+    shape, note = _target_line(target)
+    bands, labels = _phase_bands(phases, weeks[0], weeks[-1])
+    return {"shapes": [shape, *bands], "notes": [note, *labels]}
 
 
 def trend(
     cw: pd.DataFrame, phases: tuple[Phase, ...], target: float, ow: pd.DataFrame | None = None, official_target: float = 1.0
 ) -> go.Figure:
     """Commune rate by week (smartphone and all households), the target line, phase bands."""
-    fig = go.Figure()
     if cw.empty:
-        return _base(fig, 320)
+        return _figure([], 320)
     weeks = list(cw["week"])
     custom = [
         [fmt_date(w), fmt_pct(r), fmt_int(i), fmt_int(s), fmt_pct(ra)]
         for w, r, i, s, ra in zip(weeks, cw["rate"], cw["installed"], cw["smartphone_households"], cw["rate_all"], strict=True)
     ]
-    fig.add_trace(
-        go.Scatter(
-            x=weeks,
-            y=cw["rate"],
-            name="Tỷ lệ / hộ có ĐTTM",
-            mode="lines+markers",
-            line={"color": TARGET_COLOUR, "width": 3},
-            customdata=custom,
-            hovertemplate="Tuần %{customdata[0]}<br>%{customdata[2]} / %{customdata[3]} hộ có ĐTTM = <b>%{customdata[1]}</b><extra></extra>",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=weeks,
-            y=cw["rate_all"],
-            name="Tỷ lệ / tổng số hộ",
-            mode="lines",
-            line={"color": "#56B4E9", "width": 2, "dash": "dot"},
-            customdata=custom,
-            hovertemplate="Tuần %{customdata[0]}<br>Trên tổng số hộ: %{customdata[4]}<extra></extra>",
-        )
-    )
+    traces = [
+        {
+            "type": "scatter",
+            "x": weeks,
+            "y": cw["rate"],
+            "name": "Tỷ lệ / hộ có ĐTTM",
+            "mode": "lines+markers",
+            "line": {"color": TARGET_COLOUR, "width": 3},
+            "customdata": custom,
+            "hovertemplate": "Tuần %{customdata[0]}<br>%{customdata[2]} / %{customdata[3]} hộ có ĐTTM = <b>%{customdata[1]}</b><extra></extra>",
+        },
+        {
+            "type": "scatter",
+            "x": weeks,
+            "y": cw["rate_all"],
+            "name": "Tỷ lệ / tổng số hộ",
+            "mode": "lines",
+            "line": {"color": "#56B4E9", "width": 2, "dash": "dot"},
+            "customdata": custom,
+            "hovertemplate": "Tuần %{customdata[0]}<br>Trên tổng số hộ: %{customdata[4]}<extra></extra>",
+        },
+    ]
     if ow is not None and not ow.empty:
-        fig.add_trace(
-            go.Scatter(
-                x=list(ow["week"]),
-                y=ow["rate"],
-                name="Cán bộ (chỉ tiêu 100 %)",
-                mode="lines",
-                line={"color": "#CC79A7", "width": 2},
-                customdata=[[fmt_date(w), fmt_pct(r)] for w, r in zip(ow["week"], ow["rate"], strict=True)],
-                hovertemplate="Tuần %{customdata[0]}<br>Cán bộ: %{customdata[1]}<extra></extra>",
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": list(ow["week"]),
+                "y": ow["rate"],
+                "name": "Cán bộ (chỉ tiêu 100 %)",
+                "mode": "lines",
+                "line": {"color": "#CC79A7", "width": 2},
+                "customdata": [[fmt_date(w), fmt_pct(r)] for w, r in zip(ow["week"], ow["rate"], strict=True)],
+                "hovertemplate": "Tuần %{customdata[0]}<br>Cán bộ: %{customdata[1]}<extra></extra>",
+            }
         )
-    _target_line(fig, target)
-    _phase_bands(fig, phases, weeks[0], weeks[-1])
     top = max(1.05, float(cw["rate"].max() or 0) + 0.05)
-    fig.update_yaxes(tickformat=".0%", range=[0, top], title=None)
-    fig.update_xaxes(tickformat="%d/%m", title=None)
-    return _base(fig, 360)
+    return _figure(
+        traces,
+        360,
+        xaxis={"tickformat": "%d/%m", "title": None},
+        yaxis={"tickformat": ".0%", "range": [0, top], "title": None},
+        **_guides(phases, weeks, target),
+    )
 
 
 def ranking(
@@ -158,31 +181,32 @@ def ranking(
             frame[name], frame[value], frame["installed"], frame[denominator], states, frame["needed"], strict=True
         )
     ]
-    fig = go.Figure(
-        go.Bar(
-            x=frame[value].fillna(0),
-            y=[safe(n) for n in frame[name]],
-            orientation="h",
-            marker={"color": [STATUS_COLOUR[s] for s in states]},
-            text=[f"{c[1]}" + (f" · cần {c[5]}" if c[5] != "0" else "") for c in custom],
-            textposition="auto",
-            insidetextanchor="end",
-            customdata=custom,
-            hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[2]} / %{customdata[3]} = %{customdata[1]}<br>%{customdata[4]} · cần thêm %{customdata[5]}<extra></extra>",
-        )
-    )
-    fig.add_vline(
-        x=target,
-        line={"color": STATUS_COLOUR["red"], "dash": "dash", "width": 2},
-        annotation_text=f"{fmt_pct(target, 0)}",
-        annotation_position="top",
-    )
+    bar = {
+        "type": "bar",
+        "x": frame[value].fillna(0),
+        "y": [safe(n) for n in frame[name]],
+        "orientation": "h",
+        "marker": {"color": [STATUS_COLOUR[s] for s in states]},
+        "text": [f"{c[1]}" + (f" · cần {c[5]}" if c[5] != "0" else "") for c in custom],
+        "textposition": "auto",
+        "insidetextanchor": "end",
+        "customdata": custom,
+        "hovertemplate": "<b>%{customdata[0]}</b><br>%{customdata[2]} / %{customdata[3]} = %{customdata[1]}<br>%{customdata[4]} · cần thêm %{customdata[5]}<extra></extra>",
+    }
+    line = {"color": STATUS_COLOUR["red"], "dash": "dash", "width": 2}
+    vline = {"type": "line", "xref": "x", "yref": "y domain", "x0": target, "x1": target, "y0": 0, "y1": 1, "line": line}
+    label = {"text": fmt_pct(target, 0), "xref": "x", "yref": "y domain", "x": target, "y": 1, "xanchor": "center", "yanchor": "bottom"}
     top = max(1.0, float(frame[value].max() or 0) + 0.05) if len(frame) else 1.0
-    fig.update_xaxes(tickformat=".0%", range=[0, top], title=None, side="top")
-    fig.update_yaxes(title=None, automargin=True, showgrid=False)
-    fig = _base(fig, 80 + 26 * max(len(frame), 1))
-    fig.update_layout(showlegend=False, bargap=0.25)
-    return fig
+    return _figure(
+        [bar],
+        80 + 26 * max(len(frame), 1),
+        xaxis={"tickformat": ".0%", "range": [0, top], "title": None, "side": "top"},
+        yaxis={"title": None, "automargin": True, "showgrid": False},
+        shapes=[vline],
+        notes=[label | {"showarrow": False}],
+        showlegend=False,
+        bargap=0.25,
+    )
 
 
 # Okabe–Ito, one colour per line; the status colours stay reserved for đạt / chưa đạt.
@@ -191,53 +215,53 @@ SERIES = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0
 
 def village_trend(vw: pd.DataFrame, phases: tuple[Phase, ...], target: float) -> go.Figure:
     """One line per selected village: its rate by week against the target, carried weeks hollow."""
-    fig = go.Figure()
     if vw.empty:
-        return _base(fig, 320)
+        return _figure([], 320)
+    traces = []
     for i, (name, rows) in enumerate(vw.groupby("name", sort=True)):
         custom = [
             [fmt_date(w), fmt_pct(r), fmt_int(n), "số tuần trước" if c else "báo cáo"]
             for w, r, n, c in zip(rows["week"], rows["rate"], rows["installed"], rows["carried"], strict=True)
         ]
-        fig.add_trace(
-            go.Scatter(
-                x=list(rows["week"]),
-                y=rows["rate"],
-                name=safe(name),
-                mode="lines+markers",
-                line={"color": SERIES[i % len(SERIES)], "width": 2},
-                marker={"symbol": ["circle-open" if c else "circle" for c in rows["carried"]], "size": 7},
-                customdata=custom,
-                hovertemplate=f"<b>{safe(name)}</b><br>"
+        traces.append(
+            {
+                "type": "scatter",
+                "x": list(rows["week"]),
+                "y": rows["rate"],
+                "name": safe(name),
+                "mode": "lines+markers",
+                "line": {"color": SERIES[i % len(SERIES)], "width": 2},
+                "marker": {"symbol": ["circle-open" if c else "circle" for c in rows["carried"]], "size": 7},
+                "customdata": custom,
+                "hovertemplate": f"<b>{safe(name)}</b><br>"
                 + "Tuần %{customdata[0]}: %{customdata[2]} hộ = %{customdata[1]} (%{customdata[3]})<extra></extra>",
-            )
+            }
         )
     weeks = sorted(vw["week"].unique())
-    _target_line(fig, target)
-    _phase_bands(fig, phases, weeks[0], weeks[-1])
-    fig.update_yaxes(tickformat=".0%", range=[0, max(1.05, float(vw["rate"].max() or 0) + 0.05)])
-    fig.update_xaxes(tickformat="%d/%m")
-    return _base(fig, 340)
+    return _figure(
+        traces,
+        340,
+        xaxis={"tickformat": "%d/%m"},
+        yaxis={"tickformat": ".0%", "range": [0, max(1.05, float(vw["rate"].max() or 0) + 0.05)]},
+        **_guides(phases, weeks, target),
+    )
 
 
 def weekly_gains(vw: pd.DataFrame) -> go.Figure:
     """Households newly installed each week, one bar group per selected village."""
-    fig = go.Figure()
-    for i, (name, rows) in enumerate(vw.groupby("name", sort=True)):
-        fig.add_trace(
-            go.Bar(
-                x=list(rows["week"]),
-                y=rows["change"],
-                name=safe(name),
-                marker={"color": SERIES[i % len(SERIES)]},
-                customdata=[[fmt_date(w), fmt_int(c)] for w, c in zip(rows["week"], rows["change"], strict=True)],
-                hovertemplate=f"<b>{safe(name)}</b><br>" + "Tuần %{customdata[0]}: %{customdata[1]} hộ<extra></extra>",
-            )
-        )
-    fig.update_xaxes(tickformat="%d/%m")
-    fig.update_yaxes(title=None, tickformat=",d")
-    fig.update_layout(barmode="group")
-    return _base(fig, 280)
+    traces = [
+        {
+            "type": "bar",
+            "x": list(rows["week"]),
+            "y": rows["change"],
+            "name": safe(name),
+            "marker": {"color": SERIES[i % len(SERIES)]},
+            "customdata": [[fmt_date(w), fmt_int(c)] for w, c in zip(rows["week"], rows["change"], strict=True)],
+            "hovertemplate": f"<b>{safe(name)}</b><br>" + "Tuần %{customdata[0]}: %{customdata[1]} hộ<extra></extra>",
+        }
+        for i, (name, rows) in enumerate(vw.groupby("name", sort=True))
+    ]
+    return _figure(traces, 280, xaxis={"tickformat": "%d/%m"}, yaxis={"title": None, "tickformat": ",d"}, barmode="group")
 
 
 TIMELINESS_COLOUR = {"on_time": "#009E73", "late": "#E69F00", "carried": "#CC79A7", "missing": "#D55E00", "pending": "#E6E9EF"}
@@ -245,9 +269,8 @@ TIMELINESS_COLOUR = {"on_time": "#009E73", "late": "#E69F00", "carried": "#CC79A
 
 def timeliness_heatmap(table: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
     """Village × week grid: on time / late / carried forward / missing / not yet due."""
-    fig = go.Figure()
     if table.empty:
-        return _base(fig, 240)
+        return _figure([], 240)
     order = list(TIMELINESS_COLOUR)
     names = sorted(table["name"].astype(str).unique(), reverse=True)
     weeks = sorted(table["week"].unique())
@@ -258,33 +281,29 @@ def timeliness_heatmap(table: pd.DataFrame, labels: dict[str, str]) -> go.Figure
     scale = []
     for i, key in enumerate(order):
         scale += [[i / n, TIMELINESS_COLOUR[key]], [(i + 1) / n, TIMELINESS_COLOUR[key]]]
-    fig.add_trace(
-        go.Heatmap(
-            z=z,
-            x=[fmt_date(w)[:5] for w in weeks],
-            y=[safe(n_) for n_ in names],
-            zmin=-0.5,
-            zmax=n - 0.5,
-            colorscale=scale,
-            showscale=False,
-            xgap=1,
-            ygap=1,
-            customdata=text,
-            hovertemplate="%{y} · tuần %{x}: %{customdata}<extra></extra>",
-        )
+    heatmap = {
+        "type": "heatmap",
+        "z": z,
+        "x": [fmt_date(w)[:5] for w in weeks],
+        "y": [safe(n_) for n_ in names],
+        "zmin": -0.5,
+        "zmax": n - 0.5,
+        "colorscale": scale,
+        "showscale": False,
+        "xgap": 1,
+        "ygap": 1,
+        "customdata": text,
+        "hovertemplate": "%{y} · tuần %{x}: %{customdata}<extra></extra>",
+    }
+    legend = [  # the heatmap has no legend for categories: one empty marker trace per status
+        {"type": "scatter", "x": [None], "y": [None], "mode": "markers", "name": labels[key]}
+        | {"marker": {"size": 10, "color": TIMELINESS_COLOUR[key], "symbol": "square"}}
+        for key in order
+    ]
+    return _figure(
+        [heatmap, *legend],
+        120 + 18 * len(names),
+        xaxis={"side": "top", "tickangle": -60, "type": "category"},
+        yaxis={"type": "category", "automargin": True},
+        legend={"y": -0.02, "yanchor": "top"},
     )
-    for key in order:  # a legend, since the heatmap itself has none for categories
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                marker={"size": 10, "color": TIMELINESS_COLOUR[key], "symbol": "square"},
-                name=labels[key],
-            )
-        )
-    fig.update_xaxes(side="top", tickangle=-60, type="category")
-    fig.update_yaxes(type="category", automargin=True)
-    fig = _base(fig, 120 + 18 * len(names))
-    fig.update_layout(legend={"orientation": "h", "y": -0.02, "yanchor": "top"}, plot_bgcolor="white")
-    return fig

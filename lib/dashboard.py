@@ -50,8 +50,8 @@ class Dashboard:
         return list(self.cw["week"]) if not self.cw.empty else []
 
     def villages_at(self, week: dt.date | None) -> pd.DataFrame:
-        """All villages at a week, worst rate first."""
-        return metrics.village_table(self.ds, self.vw, week)
+        """All villages at a week, worst rate first (built once per week; callers never mutate it)."""
+        return self.memo(("villages_at", week), lambda: metrics.village_table(self.ds, self.vw, week))
 
     def not_reported(self, week: dt.date | None) -> list[str]:
         """Names of villages with no report of their own for that week (carried or never reported)."""

@@ -41,8 +41,11 @@ if selected:
     st.plotly_chart(
         board.memo(("village_gains", chosen), lambda: charts.weekly_gains(vw)), config={"displayModeBar": False}, key="village_gains"
     )
-    history = board.history
-    report_status = timeliness(vw, board.ds.village_reports, history, dt.datetime.now(TIMEZONE))
+    now = dt.datetime.now(TIMEZONE)
+    report_status = board.memo(  # statuses change at most at a deadline: rebuilt once an hour
+        ("village_timeliness", chosen, now.replace(minute=0, second=0, microsecond=0)),
+        lambda: timeliness(vw, board.ds.village_reports, board.history, now),
+    )
     for name in selected:
         row = table[table["name"] == name].iloc[0]
         st.subheader(md_escape(name))
@@ -73,11 +76,14 @@ if selected:
             issue_table(board, own, key=f"issues_{name_key(name)}")
 
 st.subheader(f"Tất cả các thôn — tuần {fmt_date(s.as_of)}")
-view = table.assign(
-    rate=percent_floor(table["rate"]),
-    status=[label(r, campaign.household_target) for r in table["rate"]],
-    need_text=[f"cần thêm {fmt_int(n)} hộ" if n else "đạt" for n in table["needed"]],
-    last=[fmt_date(d) if isinstance(d, dt.date) else "chưa báo cáo" for d in table["last_report"]],
+view = board.memo(
+    ("villages_view", s.as_of),
+    lambda: table.assign(
+        rate=percent_floor(table["rate"]),
+        status=[label(r, campaign.household_target) for r in table["rate"]],
+        need_text=[f"cần thêm {fmt_int(n)} hộ" if n else "đạt" for n in table["needed"]],
+        last=[fmt_date(d) if isinstance(d, dt.date) else "chưa báo cáo" for d in table["last_report"]],
+    ),
 )
 st.dataframe(
     view[["name", "rate", "need_text", "installed", "smartphone_households", "households", "status", "last"]],
