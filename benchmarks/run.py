@@ -140,7 +140,10 @@ def ingest(folder: Path, scales: dict[str, tuple[int, int]], repeats: int) -> li
                 seconds, rss = run_timed(cmd)
                 measured[key].append(seconds)
                 memory[key] = max(memory[key], rss)
-        ours, cal, opx = (best(measured[k]) for k in ("ours", "calamine", "openpyxl"))
+        # Each round runs the three side by side; the ratio is the median of the rounds' ratios, so a
+        # slow moment on a shared machine hits both sides of one ratio instead of skewing a best-of.
+        ours, cal, opx = (statistics.median(measured[k]) for k in ("ours", "calamine", "openpyxl"))
+        ratio = statistics.median(o / c for o, c in zip(measured["ours"], measured["calamine"], strict=True))
         report_rows = villages * 33 + units * 33
         fit.append((report_rows, ours))
         rows.append(
@@ -150,9 +153,9 @@ def ingest(folder: Path, scales: dict[str, tuple[int, int]], repeats: int) -> li
                 ),
                 "ours": f"{ours:.2f} s",
                 "baseline": f"bare read: calamine {cal:.2f} s, openpyxl {opx:.2f} s (×{ours / opx:.2f} of openpyxl)",
-                "ratio": ours / cal,
+                "ratio": ratio,
                 "goal": "≤ 2× the fastest bare read at province scale",
-                "met": ours / cal <= 2 if name == "province" else None,
+                "met": ratio <= 2 if name == "province" else None,
             }
         )
         rows.append(
@@ -566,7 +569,7 @@ def main() -> None:
     has_browser = shutil.which("chromium") is not None
     plan = [
         ("upstream", "Upstream calls per refresh", lambda: upstream(latency=0.15)),
-        ("ingest", "Ingest → validate → metrics, and peak memory", lambda: ingest(folder, scales, max(repeats - 2, 2))),
+        ("ingest", "Ingest → validate → metrics, and peak memory", lambda: ingest(folder, scales, repeats)),
         (
             "reruns",
             "Warm reruns (AppTest, data cached)",
