@@ -47,19 +47,29 @@ st.plotly_chart(
 )
 
 phase_label = f"Đến {fmt_date(phase1.end)[:5]} (GĐ 1)" if phase1 else "Giai đoạn 1"
-for group, rows in units.assign(group=units["group"].fillna("Khác").replace("", "Khác")).groupby("group", sort=True):
-    rows = rows.sort_values(["meets_target", "rate", "name"])
+
+
+def group_views() -> list[tuple[str, pd.DataFrame]]:
+    """Each group's table as shown, worst first (built once per loaded workbook)."""
+    views = []
+    for group, rows in units.assign(group=units["group"].fillna("Khác").replace("", "Khác")).groupby("group", sort=True):
+        rows = rows.sort_values(["meets_target", "rate", "name"])
+        view = rows.assign(
+            rate=percent_floor(rows["rate"]),
+            phase1=percent_floor(
+                pd.Series([at_phase1.get(k) if at_phase1 is not None else None for k in rows["key"]], index=rows.index, dtype="float64")
+            ),
+            status=[label(r, target) for r in rows["rate"]],
+            count=[f"{fmt_int(i)}/{fmt_int(t)}" for i, t in zip(rows["installed"], rows["staff"], strict=True)],
+        )
+        views.append((str(group), view[["name", "rate", "count", "phase1", "status"]]))
+    return views
+
+
+for group, view in board.memo(("unit_groups", s.units_as_of), group_views):
     st.subheader(md_escape(group))
-    view = rows.assign(
-        rate=percent_floor(rows["rate"]),
-        phase1=percent_floor(
-            pd.Series([at_phase1.get(k) if at_phase1 is not None else None for k in rows["key"]], index=rows.index, dtype="float64")
-        ),
-        status=[label(r, target) for r in rows["rate"]],
-        count=[f"{fmt_int(i)}/{fmt_int(t)}" for i, t in zip(rows["installed"], rows["staff"], strict=True)],
-    )
     st.dataframe(
-        view[["name", "rate", "count", "phase1", "status"]],
+        view,
         hide_index=True,
         column_config={
             "name": st.column_config.TextColumn("Đơn vị", pinned=True),
