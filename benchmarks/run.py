@@ -1,7 +1,8 @@
 """The benchmark suite: every figure is a ratio measured side by side in one run.
 
     .venv/bin/python -m benchmarks.run            # all sections; writes docs/PERFORMANCE.md
-    .venv/bin/python -m benchmarks.run --quick    # fewer repetitions and no province scale (a smoke run)
+    .venv/bin/python -m benchmarks.run --quick    # fewer repetitions and no province scale (a smoke run; prints only)
+    .venv/bin/python -m benchmarks.run --only store reruns   # some sections (prints only)
 
 Sections: (1) upstream calls per refresh vs the naive gspread path, (2) the whole `check --json`
 process vs a bare read of the same file at commune / district / province scale, (3) warm page
@@ -31,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 TODAY = "2026-11-29"
+SECTIONS = ("upstream", "ingest", "reruns", "paint", "concurrency", "store")
 SCALES = {"commune": (25, 18), "district": (300, 200), "province": (1500, 1000)}  # villages, units; 33 weeks each
 MINIMAL_PAGE = """
 import pandas as pd, plotly.express as px, streamlit as st
@@ -554,10 +556,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions, no province scale, 5 sessions")
     parser.add_argument(
-        "--only", nargs="*", default=["upstream", "ingest", "reruns", "paint", "concurrency", "store"], help="sections to run"
+        "--only", nargs="*", default=list(SECTIONS), choices=SECTIONS, metavar="SECTION", help=f"sections to run: {' '.join(SECTIONS)}"
     )
     parser.add_argument(
-        "--out", default=str(ROOT / "docs" / "PERFORMANCE.md"), help="where to write the table (default docs/PERFORMANCE.md)"
+        "--out",
+        default=None,
+        help="where to write the table (default: docs/PERFORMANCE.md for a full run; a --quick or --only run only prints)",
     )
     args = parser.parse_args()
     repeats = 2 if args.quick else 5
@@ -565,7 +569,8 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="songiang-bench-"))
     sections = []
     started = time.perf_counter()
-    out = Path(args.out)
+    full = not args.quick and set(SECTIONS) <= set(args.only)
+    out = Path(args.out) if args.out else (ROOT / "docs" / "PERFORMANCE.md" if full else None)
     has_browser = shutil.which("chromium") is not None
     plan = [
         ("upstream", "Upstream calls per refresh", lambda: upstream(latency=0.15)),
@@ -589,13 +594,15 @@ def main() -> None:
             write(out, sections, started)  # after each section, so a later failure loses nothing
 
 
-def write(out: Path, sections: list[tuple[str, list[dict]]], started: float) -> None:
-    """Print the table and put it between the markers of the performance doc."""
+def write(out: Path | None, sections: list[tuple[str, list[dict]]], started: float) -> None:
+    """Print the table and put it between the markers of the performance doc (if any)."""
     text = [f"Run {dt.datetime.now().strftime('%Y-%m-%d %H:%M')} on {machine()}; {time.perf_counter() - started:.0f} s in all.", ""]
     for title, rows in sections:
         text += [f"### {title}", "", table(rows), ""]
     body = "\n".join(text)
     print(body, flush=True)
+    if out is None:
+        return
     if out.exists():
         doc = out.read_text(encoding="utf-8")
         start, end = doc.find("<!-- bench:start -->"), doc.find("<!-- bench:end -->")
