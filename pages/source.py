@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lib.access import access_policy
+from lib.fmt import md_escape
 from lib.loading import current, forget_upload, refresh, secrets, use_upload
 from lib.template import write_template
 
@@ -30,9 +31,18 @@ elif now.loaded is not None and not now.loaded.fresh:
     st.warning(f"Lần đọc gần nhất không thành công: {now.loaded.problem} Bảng đang dùng bản lưu gần nhất.", icon="⚠️")
 else:
     st.success("Đọc được số liệu.", icon="✅")
-if now.loaded is not None and now.loaded.history is not None:
-    history = now.loaded.history
-    st.caption(f"Kho lịch sử: {history.versions} phiên bản khác nhau đã lưu.")
+if config is not None and config.store_url:
+    from lib.snapshots import redact, store_kind
+
+    try:
+        where = "PostgreSQL dùng chung" if store_kind(config.store_url) == "postgresql" else "tệp SQLite trên máy chủ"
+    except ValueError:
+        where = "chưa hỗ trợ"
+    versions = now.loaded.history.versions if now.loaded is not None and now.loaded.history is not None else None
+    st.write(f"Kho lịch sử ({where})" + (f": {versions} phiên bản khác nhau đã lưu." if versions is not None else "."))
+    st.code(redact(config.store_url), language=None)
+    if now.loaded is not None and now.loaded.store_problem:
+        st.warning(f"Không dùng được kho lịch sử: {md_escape(now.loaded.store_problem)}", icon="⚠️")
 if st.button("Làm mới ngay", key="refresh_source", help="Đọc lại Sheet ngay, không chờ hết thời gian lưu tạm"):
     refresh()
     st.rerun()

@@ -221,3 +221,9 @@ def test_with_the_store_down_the_figures_are_shown_with_a_warning_and_no_passwor
     banner = " ".join(w.value for w in at.warning).replace("\\", "")  # as rendered: markdown escapes removed
     assert "Không ghi được lịch sử số liệu" in banner and f"127.0.0.1:{port}" in banner
     assert "pg-secret-4713" not in everything_shown(at)
+    at.switch_page("pages/source.py").run()  # the setup page says where history goes and why it fails
+    assert not at.exception
+    assert f"postgresql://dashboard:***@127.0.0.1:{port}/songiang" in [c.value for c in at.code]
+    assert "Kho lịch sử (PostgreSQL dùng chung)." in [m.value for m in at.markdown]
+    assert any("Không dùng được kho lịch sử" in w.value for w in at.warning)
+    assert "pg-secret-4713" not in everything_shown(at)
