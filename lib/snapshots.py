@@ -34,52 +34,33 @@ import pandas as pd
 from lib.sources import RawWorkbook
 from lib.validate import Dataset
 
-_SQLITE_SCHEMA = [
+_SCHEMA = [
     """CREATE TABLE IF NOT EXISTS snapshots (
-        id INTEGER PRIMARY KEY,
+        id {id},
         source TEXT NOT NULL,
         content_hash TEXT NOT NULL,
         fetched_at TEXT NOT NULL,
         last_checked_at TEXT NOT NULL,
-        payload BLOB NOT NULL
+        payload {blob} NOT NULL
     )""",
     "CREATE INDEX IF NOT EXISTS snapshots_by_source ON snapshots (source, id)",
     """CREATE TABLE IF NOT EXISTS facts (
-        source TEXT NOT NULL,
+        {facts_id}source TEXT NOT NULL,
         entity TEXT NOT NULL,
         key TEXT NOT NULL,
         name TEXT NOT NULL,
         week TEXT NOT NULL,
         figures TEXT NOT NULL,
-        first_snapshot INTEGER NOT NULL,
-        last_snapshot INTEGER NOT NULL
+        first_snapshot {ref} NOT NULL,
+        last_snapshot {ref} NOT NULL
     )""",
     "CREATE INDEX IF NOT EXISTS facts_open ON facts (source, last_snapshot)",
 ]
-
-# The same tables; times stay ISO-8601 text so both stores answer every query identically.
+# The same tables on both; times stay ISO-8601 text so both stores answer every query identically.
+# SQLite's facts use the implicit rowid; PostgreSQL has none, so its facts get an id column.
+_SQLITE_SCHEMA = [q.format(id="INTEGER PRIMARY KEY", blob="BLOB", ref="INTEGER", facts_id="") for q in _SCHEMA]
 _POSTGRES_SCHEMA = [
-    """CREATE TABLE IF NOT EXISTS snapshots (
-        id BIGSERIAL PRIMARY KEY,
-        source TEXT NOT NULL,
-        content_hash TEXT NOT NULL,
-        fetched_at TEXT NOT NULL,
-        last_checked_at TEXT NOT NULL,
-        payload BYTEA NOT NULL
-    )""",
-    "CREATE INDEX IF NOT EXISTS snapshots_by_source ON snapshots (source, id)",
-    """CREATE TABLE IF NOT EXISTS facts (
-        id BIGSERIAL PRIMARY KEY,
-        source TEXT NOT NULL,
-        entity TEXT NOT NULL,
-        key TEXT NOT NULL,
-        name TEXT NOT NULL,
-        week TEXT NOT NULL,
-        figures TEXT NOT NULL,
-        first_snapshot BIGINT NOT NULL,
-        last_snapshot BIGINT NOT NULL
-    )""",
-    "CREATE INDEX IF NOT EXISTS facts_open ON facts (source, last_snapshot)",
+    q.format(id="BIGSERIAL PRIMARY KEY", blob="BYTEA", ref="BIGINT", facts_id="id BIGSERIAL PRIMARY KEY, ") for q in _SCHEMA
 ]
 
 

@@ -188,28 +188,7 @@ for tabs in ({{}}, {{"Bao_cao_thon": REPORTS[:3]}}) * 5:
 
 
 def test_a_postgresql_writer_killed_mid_write_leaves_the_last_version(postgres_url):
-    import signal
-    import time
-
-    SnapshotStore(postgres_url).record(*fetched(at(D1, 10)), "s")
-    writer = f"""
-import sys, datetime as dt
-sys.path[:0] = [{str(Path(__file__).parent)!r}, {str(Path(__file__).parent.parent)!r}]
-from conftest import book, TODAY
-from lib.validate import validate
-from lib.snapshots import SnapshotStore
-store = SnapshotStore({postgres_url!r})
-for i in range(10_000):
-    raw = book(Thon=[["Tên thôn", "Tổng số hộ", "Số hộ có điện thoại thông minh"]] + [[f"Thôn {{j}}", 100 + i, 50] for j in range(300)])
-    raw.fetched_at = dt.datetime.now(dt.UTC)
-    store.record(raw, validate(raw, TODAY), "s")
-    print(i, flush=True)
-"""
-    process = subprocess.Popen([sys.executable, "-c", writer], stdout=subprocess.PIPE, text=True)
-    process.stdout.readline()
-    time.sleep(0.3)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    kill_a_writer_mid_write(postgres_url)
     store = SnapshotStore(postgres_url)
     latest = store.latest("s")
     assert latest is not None and latest.raw.tabs["Thôn"][1][1] >= 100
@@ -334,10 +313,24 @@ def test_credentials_revoked_mid_session_fall_back_with_an_auth_reason(google, c
 
 
 def test_a_process_killed_during_a_real_write_leaves_a_consistent_store(tmp_path):
+    url = f"sqlite:///{tmp_path / 'kill.sqlite'}"
+    kill_a_writer_mid_write(url)
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "kill.sqlite") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    store = SnapshotStore(url)
+    latest = store.latest("s")
+    assert latest is not None and latest.raw.tabs["Thôn"][1][1] >= 100
+    assert store.count("s") >= 2
+    assert store.record(*fetched(at(D3, 10)), "s")[1] is True
+
+
+def kill_a_writer_mid_write(url: str) -> None:
+    """Store one version, then SIGKILL a process that keeps writing new versions, mid-way through one."""
     import signal
     import time
 
-    url = f"sqlite:///{tmp_path / 'kill.sqlite'}"
     SnapshotStore(url).record(*fetched(at(D1, 10)), "s")
     writer = f"""
 import sys, datetime as dt
@@ -357,12 +350,3 @@ for i in range(10_000):
     time.sleep(0.3)
     process.send_signal(signal.SIGKILL)
     process.wait()
-    import sqlite3
-
-    with sqlite3.connect(tmp_path / "kill.sqlite") as db:
-        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    store = SnapshotStore(url)
-    latest = store.latest("s")
-    assert latest is not None and latest.raw.tabs["Thôn"][1][1] >= 100
-    assert store.count("s") >= 2
-    assert store.record(*fetched(at(D3, 10)), "s")[1] is True
