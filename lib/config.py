@@ -66,7 +66,7 @@ class AppSettings:
     cache_ttl_seconds: int = 60
     today: dt.date = field(default_factory=lambda: dt.datetime.now(TIMEZONE).date())
     credentials: dict[str, Any] | None = field(default=None, repr=False)
-    store_url: str | None = None
+    store_url: str | None = field(default=None, repr=False)  # may hold a database password
 
     @property
     def is_sample(self) -> bool:

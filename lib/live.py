@@ -29,8 +29,8 @@ class SourceConfig:
 
     kind: str  # xlsx | google | link
     location: str  # a file path, or the spreadsheet key
-    credentials: Mapping[str, Any] | None = field(default=None, hash=False, compare=False)
-    store_url: str | None = None
+    credentials: Mapping[str, Any] | None = field(default=None, hash=False, compare=False, repr=False)
+    store_url: str | None = field(default=None, repr=False)  # may hold a database password
     timeout: float = 20.0
 
     @property

@@ -350,3 +350,16 @@ for i in range(10_000):
     time.sleep(0.3)
     process.send_signal(signal.SIGKILL)
     process.wait()
+
+
+def test_settings_never_print_the_key_or_the_store_password():
+    from fake_google import key_material, service_account_info
+
+    from lib.config import app_settings
+
+    url = "postgresql://u:pg-secret-4715@db.internal/songiang"
+    settings = app_settings(env={"SONGIANG_STORE": url, "SONGIANG_SOURCE": KEY}, secrets={"gcp_service_account": service_account_info()})
+    config = live.resolve(settings.source, settings.credentials, settings.store_url)
+    printed = repr(settings) + str(config) + repr(config)
+    assert config.store_url == url and "pg-secret-4715" not in printed
+    assert not [s for s in key_material() if s in printed]
