@@ -139,6 +139,7 @@ def open_page(browser, server: str, path: str, size: str):
     expect(page.get_by_role("heading", name=PAGES[path.split("?")[0]], exact=True)).to_be_visible()
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)  # the script run has finished
     expect(page.get_by_text("Page not found")).to_have_count(0)
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0)  # charts drawn: checks see the finished page
     return page
 
 
@@ -173,6 +174,9 @@ def save_screenshot(browser, server: str, path: str, size: str) -> None:
     page.goto(f"{server}/{path}")
     expect(page.get_by_role("heading", name=PAGES[path], exact=True)).to_be_visible()
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
+    # Charts and date inputs load their code lazily and show a grey skeleton until then: a shot taken
+    # as soon as the script finished had placeholders where the overview's charts belong.
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=30_000)
     charts = page.locator(".js-plotly-plot .main-svg")
     for i in range(charts.count()):
         expect(charts.nth(i)).to_be_visible()
