@@ -7,8 +7,9 @@
 Sections: (1) upstream calls per refresh vs the naive gspread path, (2) the whole `check --json`
 process vs a bare read of the same file at commune / district / province scale, (3) warm page
 reruns (AppTest) vs a minimal page, (4) peak memory, (5) first paint in headless Chromium vs a
-minimal page, (6) concurrent sessions against one server on a fake Google, (7) the snapshot
-store on SQLite vs PostgreSQL (a throw-away cluster on loopback).
+minimal page, (6) concurrent sessions against one server on a fake Google, (7) the same sessions
+dealt to two replicas sharing one PostgreSQL store, (8) the snapshot store on SQLite vs PostgreSQL
+(a throw-away cluster on loopback).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 TODAY = "2026-11-29"
-SECTIONS = ("upstream", "ingest", "reruns", "paint", "concurrency", "store")
+SECTIONS = ("upstream", "ingest", "reruns", "paint", "concurrency", "replicas", "store")
 SCALES = {"commune": (25, 18), "district": (300, 200), "province": (1500, 1000)}  # villages, units; 33 weeks each
 MINIMAL_PAGE = """
 import pandas as pd, plotly.express as px, streamlit as st
@@ -378,6 +379,12 @@ async def _ws_sessions(url: str, n: int) -> list[float]:
     return [r for r in results if isinstance(r, float)]
 
 
+async def _ws_sessions_across(urls: list[str], n: int) -> list[float]:
+    """n sessions opened at once, dealt round-robin to the replicas (a load balancer with sticky sessions)."""
+    results = await asyncio.gather(*[_ws_session(urls[i % len(urls)]) for i in range(n)], return_exceptions=True)
+    return [r for r in results if isinstance(r, float)]
+
+
 async def _sessions(url: str, n: int) -> list[float]:
     from playwright.async_api import async_playwright
 
@@ -461,6 +468,64 @@ def concurrency(folder: Path, sizes: list[int], latency: float) -> list[dict]:
                     "met": None,
                 }
             )
+    return rows
+
+
+# --- replicas sharing one PostgreSQL store --------------------------------------------------------
+
+
+def replicas(n: int, latency: float) -> list[dict]:
+    """The scale-out deployment on this machine: one replica vs two behind a round-robin, one shared store."""
+    import json
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    import local_postgres
+
+    from benchmarks.fake_sheets import KEY, FakeSheets, service_account
+    from lib.sample import SampleSpec, build
+    from lib.snapshots import SnapshotStore
+
+    if local_postgres.binaries() is None:
+        return []
+    rows = []
+    with FakeSheets(build(SampleSpec()), latency) as fake, local_postgres.server() as pg_url, tempfile.TemporaryDirectory() as tmp:
+        key_file = Path(tmp) / "bench-key.json"
+        key_file.write_text(json.dumps(service_account(fake.token_uri)))
+        env = {
+            "SONGIANG_SOURCE": f"https://docs.google.com/spreadsheets/d/{KEY}/edit",
+            "GOOGLE_APPLICATION_CREDENTIALS": str(key_file),
+            "SONGIANG_SHEETS_API": fake.url,
+            "SONGIANG_STORE": pg_url,
+            "SONGIANG_TODAY": TODAY,
+            "SONGIANG_CACHE_TTL": "600",
+        }
+        with Server(ROOT / "app.py", env) as first, Server(ROOT / "app.py", env) as second:
+            urls = [first.url, second.url]
+            asyncio.run(_ws_sessions_across(urls, 2))  # each replica's first session: its fetch and caches
+            one = sorted(asyncio.run(_ws_sessions_across(urls[:1], n)))
+            two = sorted(asyncio.run(_ws_sessions_across(urls, n)))
+            versions = SnapshotStore(pg_url).count(f"google:{KEY}")
+        p95 = {k: t[min(len(t) - 1, math.ceil(0.95 * len(t)) - 1)] if t else float("nan") for k, t in (("one", one), ("two", two))}
+        rows.append(
+            {
+                "what": f"{n} simultaneous sessions: two replicas (round-robin, one PostgreSQL store) vs one replica",
+                "ours": f"two: {len(two)}/{n} rendered, p95 {p95['two']:.2f} s",
+                "baseline": f"one: {len(one)}/{n} rendered, p95 {p95['one']:.2f} s",
+                "ratio": p95["two"] / p95["one"],
+                "goal": "every session renders",
+                "met": len(one) == len(two) == n,
+            }
+        )
+        rows.append(
+            {
+                "what": "upstream reads and stored versions with two replicas",
+                "ours": f"{fake.calls['batchGet']} batchGet, {fake.calls['metadata']} metadata; {versions} version stored",
+                "baseline": "one read per replica per TTL; the same content stored once",
+                "ratio": float("nan"),
+                "goal": "",
+                "met": fake.calls["batchGet"] == 2 and versions == 1,
+            }
+        )
     return rows
 
 
@@ -586,6 +651,7 @@ def main() -> None:
             "Concurrency",
             lambda: concurrency(folder, [5] if args.quick else [1, 5, 10, 20, 40, 80], latency=0.15) if has_browser else [],
         ),
+        ("replicas", "Two replicas sharing one PostgreSQL store", lambda: replicas(5 if args.quick else 20, latency=0.15)),
         ("store", "Snapshot store: SQLite vs PostgreSQL", lambda: store(scales, repeats)),
     ]
     for key, title, measure in plan:
