@@ -192,12 +192,16 @@ def timeliness(vw: pd.DataFrame, reports: pd.DataFrame, history: History | None,
     """key, week, status (on_time / late / carried / missing / pending) and how it was judged."""
     if vw.empty:
         return pd.DataFrame(columns=["key", "name", "week", "status", "first_seen", "basis"])
+    # Only the rows of the villages asked about: one village of a province is 33 rows of 82.000.
+    keys = vw["key"].unique()
     seen: dict[tuple[str, dt.date], dt.datetime] = {}
     start = None
     if history is not None and not history.first_seen.empty:
-        rows = history.first_seen[history.first_seen["entity"] == entity]
+        first_seen = history.first_seen
+        rows = first_seen[(first_seen["entity"] == entity) & first_seen["key"].isin(keys)]
         seen = {(k, w): t for k, w, t in zip(rows["key"], rows["week"], rows["first_seen"], strict=True)}
         start = history.start
+    reports = reports[reports["key"].isin(keys)]
     typed = {(k, w): d for k, w, d in zip(reports["key"], reports["week"], reports["date"], strict=True)}
     statuses, firsts, bases = [], [], []
     for key, week, reported, ever in zip(vw["key"], vw["week"], vw["reported"], vw["ever_reported"], strict=True):

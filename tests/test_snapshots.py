@@ -97,6 +97,21 @@ def test_first_seen_times_give_real_timeliness(store):
     assert status[("Thôn Yên Thọ", D2)] == "missing"
 
 
+def test_timeliness_of_one_village_is_its_rows_of_the_whole_table(store):
+    store.record(*fetched(at(D1, 8), Bao_cao_thon=REPORTS[:3]), "s")
+    store.record(*fetched(at(D2 + dt.timedelta(days=1), 8)), "s")
+    history = live.History(store.first_seen("s"), store.changes("s"), 2, store.first_seen("s").attrs["history_start"])
+    ds = validate(book(), TODAY)
+    vw = metrics.village_weekly(ds)
+    whole = live.timeliness(vw, ds.village_reports, history, now=at(D3, 12))
+    for name in ("Thôn Trung Hòa", "Thôn 1", "Thôn Yên Thọ"):
+        one = live.timeliness(vw[vw["name"] == name], ds.village_reports, history, now=at(D3, 12))
+        expected = whole[whole["name"] == name]
+        assert one[["week", "status", "basis"]].values.tolist() == expected[["week", "status", "basis"]].values.tolist()
+        if name == "Thôn Trung Hòa":  # first seen Thursday morning, then on the Friday after its deadline
+            assert one["status"].tolist() == ["on_time", "late"] and set(one["basis"]) == {"lần đầu thấy trên Sheet"}
+
+
 def test_without_history_timeliness_comes_from_the_typed_dates():
     ds = validate(book(Bao_cao_thon=REPORTS + [[dt.date(2026, 5, 1), "Thôn 1", 100]]), TODAY)
     table = live.timeliness(metrics.village_weekly(ds), ds.village_reports, None, now=at(D3, 23, 0))
