@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.run import CHROMIUM_ARGS  # the same browser flags as the first-paint benchmark
 from conftest import TODAY
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,15 +102,7 @@ def browser():
     with sync_playwright() as p:
         chromium = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
+            args=CHROMIUM_ARGS,
         )
         yield chromium
         chromium.close()
