@@ -8,6 +8,7 @@ lagging or silent villages, and the mistakes real village heads make).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 import random
 import unicodedata
@@ -222,7 +223,11 @@ def write_xlsx(spec: SampleSpec, path: str | Path) -> Path:
                     cell.number_format = "DD/MM/YYYY"
                 cells.append(cell)
             sheet.append(cells)
+    # Into memory first: a write-only book whose save fails leaves its sheet writers half-closed, and they print
+    # tracebacks when collected; bytes that cannot be written fail with a plain OSError instead.
+    buffer = io.BytesIO()
+    book.save(buffer)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+    path.write_bytes(buffer.getvalue())
     return path

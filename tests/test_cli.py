@@ -1,5 +1,8 @@
 import hashlib
 import json
+import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,8 +18,10 @@ from lib.template import write_template
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "lib", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+def run(*args: str, cwd: Path = ROOT, prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    """The command as a shell runs it (optionally from another folder, or behind a wrapper such as unshare)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([*prefix, sys.executable, "-m", "lib", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
 
 
 def test_check_json_on_the_sample_prints_the_contract(sample_path):
@@ -152,7 +157,10 @@ def test_larger_workbooks_for_benchmarks(tmp_path):
     assert len(ds.villages) == 300 and ds.villages["key"].is_unique
 
 
-@pytest.mark.parametrize("command", ["check", "snapshot", "report", "template", "sample"])
+COMMANDS = ["check", "snapshot", "report", "template", "sample"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_is_documented_in_the_readme_and_help(command):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"python -m lib {command}" in readme
@@ -169,3 +177,144 @@ def test_the_snapshot_command_writes_to_postgresql_and_reports_a_store_it_cannot
     assert "pw-4714" not in down.stderr and "Traceback" not in down.stderr
     unknown = run("snapshot", str(sample_path), "--store", "mysql://h/db")
     assert unknown.returncode == 2 and "chưa được hỗ trợ" in unknown.stderr
+
+
+def one_line_refusal(done: subprocess.CompletedProcess) -> str:
+    """The single stderr line of a command that refused (exit 2, nothing on stdout, no traceback)."""
+    assert (done.returncode, done.stdout) == (2, ""), done.stderr
+    assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1, done.stderr
+    return done.stderr.rstrip("\n")
+
+
+@pytest.fixture
+def small_book(tmp_path):
+    """A clean three-week workbook: a report from it loads in a second."""
+    return write_xlsx(SampleSpec(villages=3, units=2, weeks=3, mistakes=False), tmp_path / "nho.xlsx")
+
+
+def write_command(command: str, out: Path, book: Path) -> list[str]:
+    """The arguments that make `command` write its file to `out`."""
+    return {
+        "template": ["template", str(out)],
+        "sample": ["sample", str(out), "--villages", "2", "--weeks", "2"],
+        "report": ["report", str(book), "--out", str(out), "--week", "2026-04-30", "--today", TODAY.isoformat()],
+    }[command]
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--villages", "0", "Lỗi: --villages phải là một số nguyên từ 1 đến 10.000, không phải '0'."),
+        ("--villages", "-5", "Lỗi: --villages phải là một số nguyên từ 1 đến 10.000, không phải '-5'."),
+        ("--villages", "ba", "Lỗi: --villages phải là một số nguyên từ 1 đến 10.000, không phải 'ba'."),
+        ("--weeks", "0", "Lỗi: --weeks phải là một số nguyên từ 1 đến 520, không phải '0'."),
+        ("--weeks", "1000000", "Lỗi: --weeks phải là một số nguyên từ 1 đến 520, không phải '1000000'."),
+        ("--units", "-3", "Lỗi: --units phải là một số nguyên từ 0 đến 10.000, không phải '-3'."),
+    ],
+)
+def test_sample_refuses_a_size_out_of_range_in_one_vietnamese_line(tmp_path, option, value, message):
+    out = tmp_path / "mau.xlsx"
+    assert one_line_refusal(run("sample", str(out), option, value)) == message
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("command", "name", "message"),
+    [
+        ("template", "mau.csv", "Lỗi: Tệp ra '{out}' phải có đuôi .xlsx."),
+        ("sample", "mau.csv", "Lỗi: Tệp ra '{out}' phải có đuôi .xlsx."),
+        ("report", "bao-cao.pdf", "Lỗi: Tệp ra '{out}' phải có đuôi .docx, .xlsx hoặc .txt."),
+    ],
+)
+def test_an_output_file_with_an_unknown_extension_is_refused_before_anything_is_written(tmp_path, small_book, command, name, message):
+    out = tmp_path / name
+    assert one_line_refusal(run(*write_command(command, out, small_book))) == message.format(out=out)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("command", ["template", "sample", "report"])
+def test_an_output_path_that_is_a_folder_asks_for_a_file_name(tmp_path, small_book, command):
+    example = "bao-cao.docx" if command == "report" else "mau.xlsx"
+    refusal = one_line_refusal(run(*write_command(command, tmp_path, small_book)))
+    assert refusal == f"Lỗi: '{tmp_path}' là một thư mục; hãy ghi cả tên tệp, ví dụ '{tmp_path / example}'."
+
+
+@pytest.mark.parametrize("command", ["template", "report"])
+def test_writing_into_a_missing_folder_names_the_folder(tmp_path, small_book, command):
+    out = tmp_path / "chua-co" / ("bao-cao.docx" if command == "report" else "mau.xlsx")
+    refusal = one_line_refusal(run(*write_command(command, out, small_book)))
+    assert refusal == f"Lỗi: Không ghi được '{out}': thư mục '{out.parent}' không tồn tại."
+
+
+@pytest.mark.parametrize("command", ["template", "sample", "report"])
+def test_writing_under_a_file_where_a_folder_is_expected_says_it_is_not_a_folder(tmp_path, small_book, command):
+    (tmp_path / "ghi-chu.txt").write_text("không phải thư mục")
+    out = tmp_path / "ghi-chu.txt" / ("bao-cao.docx" if command == "report" else "mau.xlsx")
+    refusal = one_line_refusal(run(*write_command(command, out, small_book)))
+    assert refusal == f"Lỗi: Không ghi được '{out}': '{out.parent}' không phải là thư mục."
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full to stand in for a full disk")
+@pytest.mark.parametrize("command", ["template", "sample", "report"])
+def test_a_full_disk_is_one_line_not_a_traceback(tmp_path, small_book, command):
+    out = tmp_path / ("bao-cao.docx" if command == "report" else "mau.xlsx")
+    out.symlink_to("/dev/full")  # every write there fails with ENOSPC
+    assert one_line_refusal(run(*write_command(command, out, small_book))) == f"Lỗi: Không ghi được '{out}': ổ đĩa đã đầy."
+
+
+def read_only_bind(folder: Path) -> tuple[str, ...]:
+    """A wrapper that runs a command with `folder` bind-mounted read-only in a private mount namespace."""
+    wrapper = ("unshare", "--mount", "sh", "-c", 'mount --bind -o ro "$1" "$1" && shift && exec "$@"', "sh", str(folder))
+    if shutil.which("unshare") is None or subprocess.run([*wrapper, "true"], capture_output=True).returncode != 0:
+        pytest.skip("needs unshare and mount (root with CAP_SYS_ADMIN) to make a read-only folder; root ignores permission bits")
+    return wrapper
+
+
+@pytest.mark.parametrize("command", ["template", "sample", "report"])
+def test_writing_on_a_read_only_disk_is_one_line_not_a_traceback(tmp_path, small_book, command):
+    folder = tmp_path / "chi-doc"
+    folder.mkdir()
+    out = folder / ("bao-cao.docx" if command == "report" else "mau.xlsx")
+    done = run(*write_command(command, out, small_book), prefix=read_only_bind(folder))
+    assert one_line_refusal(done) == f"Lỗi: Không ghi được '{out}': ổ đĩa chỉ cho phép đọc."
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_a_reader_that_stops_early_ends_check_with_one_line_and_exit_2(sample_path, as_json):
+    args = [sys.executable, "-m", "lib", "check", str(sample_path), "--today", TODAY.isoformat(), *(["--json"] if as_json else [])]
+    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc.stdout.close()  # as `| head` does once it has its lines: every write from here on meets a closed pipe
+    stderr = proc.stderr.read()
+    assert proc.wait(timeout=120) == 2, stderr
+    assert stderr == "Lỗi: Đầu ra đã bị đóng trước khi in xong (ví dụ khi nối vào | head).\n"
+
+
+def documented_options(command: str) -> list[str]:
+    """The options of `command` that take a value, as its --help lists them."""
+    return re.findall(r"^\s+(--[\w-]+) [A-Z]", run(command, "--help").stdout, flags=re.MULTILINE)
+
+
+def test_no_command_prints_a_traceback_for_help_or_garbage(tmp_path):
+    listed = re.findall(r"^ {4}(\w+) ", run("--help").stdout, flags=re.MULTILINE)
+    assert listed == COMMANDS
+    # what each command needs before an option can be wrong: a source that does not exist, a file name
+    needs = {"check": ["rac"], "snapshot": ["rac"], "report": ["rac", "--out", "rac.txt"], "template": ["rac.xlsx"], "sample": ["rac.xlsx"]}
+    problems = []
+    for args in (["--help"], ["--no-such-option"], ["no-such-command"], []):
+        done = run(*args, cwd=tmp_path)
+        if "Traceback" in done.stderr or done.returncode != (0 if args == ["--help"] else 2):
+            problems.append((args, done.returncode, done.stderr))
+    for command in COMMANDS:
+        helped = run(command, "--help", cwd=tmp_path)
+        if (helped.returncode, helped.stderr) != (0, "") or not helped.stdout.startswith("usage: python -m lib"):
+            problems.append(([command, "--help"], helped.returncode, helped.stderr))
+        unknown = run(command, *needs[command], "--no-such-option", cwd=tmp_path)  # argparse's own usage error
+        if unknown.returncode != 2 or "Traceback" in unknown.stderr:
+            problems.append(([command, "--no-such-option"], unknown.returncode, unknown.stderr))
+        garbage = [["rac"] + needs[command][1:]] + [needs[command] + [option, "rac"] for option in documented_options(command)]
+        for args in garbage:
+            done = run(command, *args, cwd=tmp_path)
+            if done.returncode != 2 or not done.stderr.startswith("Lỗi: ") or done.stderr.count("\n") != 1 or "Traceback" in done.stderr:
+                problems.append(([command, *args], done.returncode, done.stderr))
+    assert problems == []
+    assert list(tmp_path.iterdir()) == []
