@@ -4,6 +4,7 @@ import unicodedata
 import pandas as pd
 import pytest
 
+from lib.field_report_rows import FRAME_COLUMNS, read_reports
 from lib.field_reports import (
     FIELD_REPORTS,
     NO_FIELD,
@@ -27,6 +28,7 @@ from lib.field_reports import (
     weekly,
 )
 from lib.normalize import header_key
+from lib.validate import ISSUE_COLUMNS
 
 D = dt.date
 
@@ -456,3 +458,124 @@ def test_the_contract_is_plain_json():
     import json
 
     assert json.loads(json.dumps(handling_summary(frame(), AS_OF, HOUSEHOLDS)))["units"][0]["name"] == "Công an xã"
+
+
+# --- row checks -------------------------------------------------------------------------------
+
+TODAY = D(2026, 5, 20)
+LETTERS = {"id": "B", "sent": "C", "field": "D", "village": "E", "unit": "F", "due": "G", "completed": "H", "status": "I", "rating": "J"}
+
+
+def record(row, **cells):
+    base = {"id": f"PA{row}", "sent": "24/04/2026 08:15", "status": "Đang xử lý", "unit": "UBND xã", "village": "Thôn 1"}
+    return {**base, **cells, "row": row}
+
+
+def read(*records, today=TODAY):
+    return read_reports(list(records), today, letters=LETTERS)
+
+
+def found(issues):
+    return [(i["code"], i["cell"], i["severity"]) for i in issues]
+
+
+def test_issue_records_have_the_keys_of_every_other_tab():
+    _, issues = read(record(5, id=""))
+    assert list(issues[0]) == [*ISSUE_COLUMNS, "field"]
+    assert issues[0] | {"message": ""} == {
+        "sheet": "Phản ánh",
+        "row": 5,
+        "column": "Mã phản ánh",
+        "cell": "B5",
+        "severity": "error",
+        "code": "missing_value",
+        "message": "",
+        "value": "",
+        "field": "id",
+    }
+    assert issues[0]["message"].startswith("Ô B5 (Mã phản ánh): ")
+
+
+def test_clean_rows_become_the_frame_with_their_sending_time():
+    rows, issues = read(record(5, completed="05/05/2026", status="Hoàn thành", rating="4/5"))
+    assert issues == []
+    assert rows.to_dict("records") == [
+        {
+            "id": "PA5",
+            "sent": pd.Timestamp(2026, 4, 24, 8, 15),
+            "field": None,
+            "village": "Thôn 1",
+            "unit": "UBND xã",
+            "due": None,
+            "completed": D(2026, 5, 5),
+            "status": "Hoàn thành",
+            "rating": "4/5",
+            "row": 5,
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        ({"id": " "}, [("missing_value", "B5", "error")]),
+        ({"sent": None}, [("missing_value", "C5", "error")]),
+        ({"sent": "32/4/2026"}, [("bad_date", "C5", "error")]),
+        ({"sent": "4/23/2026"}, [("bad_date", "C5", "error")]),  # US order: an error, not a guess
+        ({"completed": "hôm qua"}, [("bad_date", "H5", "error")]),
+        ({"sent": "21/05/2026"}, [("future_date", "C5", "error")]),
+        ({"completed": "25/05/2026", "status": "Hoàn thành"}, [("future_date", "H5", "error")]),
+        ({"completed": "23/04/2026", "status": "Hoàn thành"}, [("completed_before_sent", "H5", "error")]),
+        ({"due": "sớm"}, [("bad_date", "G5", "warning")]),  # the deadline is computed instead
+        ({"status": "Tạm dừng"}, [("unknown_status", "I5", "warning")]),
+        ({"status": "Hoàn thành"}, [("missing_completion_date", "H5", "warning")]),
+        ({"rating": "tuyệt vời"}, [("bad_rating", "J5", "warning")]),
+        ({"due": "30/05/2026", "status": ""}, []),  # a deadline may lie ahead; a blank status is just open
+    ],
+)
+def test_bad_cells_become_issues_and_errors_reject_the_row(cells, expected):
+    rows, issues = read(record(5, **cells))
+    assert found(issues) == expected
+    assert len(rows) == (0 if any(s == "error" for *_, s in expected) else 1)
+
+
+def test_an_unknown_status_warning_names_the_value_and_says_what_to_use():
+    _, issues = read(record(5, status="Tạm dừng"))
+    assert "'Tạm dừng'" in issues[0]["message"] and "Hoàn thành" in issues[0]["message"]
+    assert issues[0]["value"] == "Tạm dừng"
+
+
+def test_an_unknown_status_is_named_even_when_a_completion_date_resolves_the_report():
+    _, issues = read(record(5, status="Tạm dừng", completed="05/05/2026"))
+    assert found(issues) == [("unknown_status", "I5", "warning")]
+
+
+def test_an_unreadable_deadline_is_dropped_and_the_row_kept():
+    rows, _ = read(record(5, due="sớm"))
+    assert rows["due"].tolist() == [None]
+
+
+def test_an_exact_copy_of_a_row_is_a_warning_and_counted_once():
+    rows, issues = read(record(5, id="PA-1"), record(6, id="PA-1"), record(7, id="pa-1 "))
+    assert found(issues) == [("duplicate_id", "B6", "warning"), ("duplicate_id", "B7", "warning")]
+    assert "dòng 5, 7" in issues[0]["message"]
+    assert rows["row"].tolist() == [5]
+
+
+def test_an_id_used_for_different_reports_rejects_them_all_listing_at_most_three_others():
+    copies = [record(r, id="PA-1", status="Quá hạn" if r == 6 else "Đang xử lý") for r in range(5, 10)]
+    rows, issues = read(*copies)
+    assert found(issues) == [("duplicate_id", f"B{r}", "error") for r in range(5, 10)]
+    assert "trùng với dòng 6, 7, 8 và 1 dòng khác" in issues[0]["message"]
+    assert "trùng với dòng 5, 6, 7 và 1 dòng khác" in issues[4]["message"]
+    assert rows.empty
+
+
+def test_without_cell_letters_messages_name_the_row():
+    _, issues = read_reports([record(9, sent="abc")], TODAY)
+    assert issues[0]["cell"] == "" and issues[0]["message"].startswith("Dòng 9 (Ngày gửi): ")
+
+
+def test_an_empty_list_gives_an_empty_frame_with_every_column():
+    rows, issues = read_reports([], TODAY)
+    assert list(rows.columns) == FRAME_COLUMNS and issues == []
