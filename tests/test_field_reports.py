@@ -4,7 +4,9 @@ import unicodedata
 import pandas as pd
 import pytest
 
+from lib import sample as sample_workbook
 from lib.field_report_rows import FRAME_COLUMNS, read_reports
+from lib.field_report_sample import sample_field_reports
 from lib.field_reports import (
     FIELD_REPORTS,
     NO_FIELD,
@@ -579,3 +581,62 @@ def test_without_cell_letters_messages_name_the_row():
 def test_an_empty_list_gives_an_empty_frame_with_every_column():
     rows, issues = read_reports([], TODAY)
     assert list(rows.columns) == FRAME_COLUMNS and issues == []
+
+
+# --- sample ---------------------------------------------------------------------------------------
+
+SAMPLE_VILLAGES = [name for names in sample_workbook.VILLAGE_NAMES.values() for name in names]  # the commune's 24
+SAMPLE_UNITS = [name for name, *_ in sample_workbook.UNITS]
+SAMPLE_END = D(2026, 11, 26)
+
+
+def sample(seed=2026, mistakes=True):
+    return sample_field_reports(SAMPLE_VILLAGES, SAMPLE_UNITS, D(2026, 3, 17), SAMPLE_END, seed, mistakes)
+
+
+def sample_records(rows):
+    """The sample as the reader will see it: header found below the title block, personal columns never copied."""
+    at = next(i for i, r in enumerate(rows) if r and r[0] == "STT")
+    columns = header_map(rows[at])
+    records = [{**{f: r[c] for f, c in columns.items()}, "row": at + 2 + i} for i, r in enumerate(rows[at + 1 :])]
+    for r in records:
+        r["village"] = village_in_text(r["village"], SAMPLE_VILLAGES)
+    return rows[at], records
+
+
+def test_the_sample_is_the_same_for_the_same_seed():
+    assert sample() == sample() and sample() != sample(seed=7)
+
+
+def test_the_sample_looks_like_a_platform_export_with_personal_columns_to_drop():
+    rows = sample()
+    assert rows[1] == ["DANH SÁCH PHẢN ÁNH HIỆN TRƯỜNG (DỮ LIỆU MẪU)"]
+    header, records = sample_records(rows)
+    assert [header[i] for i in personal_columns(header)] == ["Họ tên người gửi", "Số điện thoại", "Địa chỉ"]
+    assert set(records[0]) == {"id", "sent", "field", "village", "unit", "due", "completed", "status", "rating", "row"}
+    assert all(r["village"] in SAMPLE_VILLAGES for r in records)  # every location names a roster village
+
+
+def test_the_sample_reads_with_only_its_planted_mistakes_and_shows_every_case():
+    _, records = sample_records(sample())
+    rows, issues = read_reports(records, SAMPLE_END)
+    assert sorted({(i["code"], i["severity"]) for i in issues}) == [("duplicate_id", "warning"), ("unknown_status", "warning")]
+    figures = handling_summary(rows, SAMPLE_END, dict.fromkeys(SAMPLE_VILLAGES, 150))
+    assert 150 < figures["received"] < 400
+    assert figures["received"] > figures["resolved"] + figures["open"]  # some refused
+    assert 0 < figures["overdue_open"] < 15
+    assert 0.6 < figures["on_time_rate"] < 0.95 and 0.3 < figures["satisfied_rate"] < 0.9
+    assert {u["name"] for u in figures["units"]} >= {"UBND xã", "Công an xã", UNASSIGNED}
+    assert {f["field"] for f in by_field(rows, SAMPLE_END)} >= {
+        "Giao thông",
+        "Môi trường",
+        "Đất đai",
+        "An ninh trật tự",
+        "Điện",
+        "Nước sạch",
+    }
+
+
+def test_the_sample_without_mistakes_reads_clean():
+    _, records = sample_records(sample(mistakes=False))
+    assert read_reports(records, SAMPLE_END)[1] == []
