@@ -25,6 +25,7 @@ from functools import lru_cache
 import holidays
 import pandas as pd
 
+from lib.config import Campaign
 from lib.normalize import BLANK, Parsed, ascii_key, clean_text, header_key, name_key, report_week
 from lib.schema import Column, Kind, Setting, Tab
 
@@ -80,7 +81,7 @@ FIELD_REPORTS = Tab(
 )
 
 # Settings the `Cấu hình` tab gains with this tab (the integration adds them to schema.SETTINGS).
-SETTINGS: tuple[Setting, ...] = (
+FIELD_REPORT_SETTINGS: tuple[Setting, ...] = (
     Setting("Thời hạn xử lý (ngày làm việc)", "report_working_days", "count", str(DEFAULT_WORKING_DAYS)),
     Setting("Chỉ tiêu xử lý đúng hạn (%)", "on_time_target", "percent", "100"),
 )
@@ -296,8 +297,15 @@ def annotate(frame: pd.DataFrame, as_of: dt.date, working_days: int = DEFAULT_WO
     out["days_taken"] = pd.Series(taken, index=out.index, dtype="Int64")
     out["satisfied"] = [satisfied(v) for v in out["rating"]]
     for column, blank in (("unit", UNASSIGNED), ("field", NO_FIELD)):
-        out[column] = [clean_text(v) or blank if isinstance(v, str) else blank for v in out[column]]
+        out[column] = _spelled_alike(out[column], blank)
     return out.reset_index(drop=True)
+
+
+def _spelled_alike(values: pd.Series, blank: str) -> list[str]:
+    """Names as first spelled, so 'UBND Xã' and 'UBND xã' are one unit; blank cells get `blank`."""
+    first: dict[str, str] = {}
+    names = [clean_text(v) if isinstance(v, str) else "" for v in values]
+    return [first.setdefault(name_key(n), n) if n else blank for n in names]
 
 
 def _counts(rows: pd.DataFrame) -> dict[str, object]:
@@ -334,7 +342,9 @@ def handling_summary(
     }
 
 
-def weekly(frame: pd.DataFrame, as_of: dt.date, weekday: int = 3, working_days: int = DEFAULT_WORKING_DAYS) -> pd.DataFrame:
+def weekly(
+    frame: pd.DataFrame, as_of: dt.date, weekday: int = Campaign.report_weekday, working_days: int = DEFAULT_WORKING_DAYS
+) -> pd.DataFrame:
     """Per report week (Friday..Thursday when the report day is Thursday): received, resolved and resolved on time in it."""
     rows = annotate(frame, as_of, working_days)
     done = rows[(rows["state"] == Status.RESOLVED) & rows["completed"].notna()]
@@ -369,4 +379,4 @@ def by_field(frame: pd.DataFrame, as_of: dt.date, working_days: int = DEFAULT_WO
         {"field": name, **_counts(mine), "open": int((mine["state"] == Status.OPEN).sum()), "overdue_open": int(mine["overdue"].sum())}
         for name, mine in rows.groupby("field", sort=False)
     ]
-    return sorted(found, key=lambda r: (-int(r["received"]), ascii_key(r["field"])))  # type: ignore[call-overload]
+    return sorted(found, key=lambda r: (-int(r["received"]), ascii_key(r["field"])))

@@ -407,6 +407,15 @@ def test_an_unknown_status_counts_as_open_so_it_can_be_overdue():
     assert overdue_list(frame(row), AS_OF)[0]["id"] == "PA9"
 
 
+def test_units_and_fields_spelled_differently_are_counted_together():
+    rows = [
+        ["PA1", dt.datetime(2026, 5, 4), "Giao thông", "Thôn 1", "UBND xã", None, None, "Đang xử lý", None],
+        ["PA2", dt.datetime(2026, 5, 4), "giao  thông", "Thôn 1", "UBND Xã ", None, None, "Đang xử lý", None],
+    ]
+    assert [(u["name"], u["received"]) for u in handling_summary(frame(rows), AS_OF, {})["units"]] == [("UBND xã", 2)]
+    assert [(f["field"], f["received"]) for f in by_field(frame(rows), AS_OF)] == [("Giao thông", 2)]
+
+
 def test_each_report_is_annotated_with_its_deadline_and_state():
     rows = annotate(frame(), AS_OF).set_index("id")
     assert rows.loc["PA1", "deadline"] == D(2026, 5, 6)
