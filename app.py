@@ -24,13 +24,13 @@ if not policy.admits(st.user.get("email") if policy.enabled else None):
     st.stop()
 
 PAGES = [
-    st.Page("pages/overview.py", title="Tổng quan", icon=":material/dashboard:", url_path="tong-quan", default=True),
-    st.Page("pages/villages.py", title="Theo thôn", icon=":material/holiday_village:", url_path="theo-thon"),
-    st.Page("pages/units.py", title="Cán bộ & đơn vị", icon=":material/badge:", url_path="can-bo"),
-    st.Page("pages/phases.py", title="Giai đoạn", icon=":material/calendar_month:", url_path="giai-doan"),
-    st.Page("pages/report.py", title="Báo cáo tuần", icon=":material/description:", url_path="bao-cao"),
-    st.Page("pages/quality.py", title="Chất lượng dữ liệu", icon=":material/fact_check:", url_path="chat-luong"),
-    st.Page("pages/source.py", title="Nguồn dữ liệu", icon=":material/cable:", url_path="nguon-du-lieu"),
+    st.Page("views/overview.py", title="Tổng quan", icon=":material/dashboard:", url_path="tong-quan", default=True),
+    st.Page("views/villages.py", title="Theo thôn", icon=":material/holiday_village:", url_path="theo-thon"),
+    st.Page("views/units.py", title="Cán bộ & đơn vị", icon=":material/badge:", url_path="can-bo"),
+    st.Page("views/phases.py", title="Giai đoạn", icon=":material/calendar_month:", url_path="giai-doan"),
+    st.Page("views/report.py", title="Báo cáo tuần", icon=":material/description:", url_path="bao-cao"),
+    st.Page("views/quality.py", title="Chất lượng dữ liệu", icon=":material/fact_check:", url_path="chat-luong"),
+    st.Page("views/source.py", title="Nguồn dữ liệu", icon=":material/cable:", url_path="nguon-du-lieu"),
 ]
 
 navigation = st.navigation(PAGES)

@@ -217,7 +217,7 @@ def reruns(folder: Path, scales: list[str], repeats: int) -> list[dict]:
             st.cache_resource.clear()
             at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600).run()
             if page != "overview":
-                at.switch_page(f"pages/{page}.py").run()
+                at.switch_page(f"views/{page}.py").run()
             times = []
             for i in range(repeats):
                 if page == "villages":

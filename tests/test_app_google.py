@@ -108,7 +108,7 @@ def test_no_page_ever_shows_key_material(google, tmp_path):
     at = session(tmp_path).run()
     google.fail("batchGet", 500, 500, 500)
     at.button(key="refresh").click().run()
-    at.switch_page("pages/source.py").run()
+    at.switch_page("views/source.py").run()
     shown = everything_shown(at)
     assert "dashboard@son-giang-test.iam.gserviceaccount.com" in shown  # the email to share with is shown on purpose
     assert not any(secret in shown for secret in key_material())
@@ -133,7 +133,7 @@ def test_secrets_never_reach_logs_or_exported_files(google, tmp_path, caplog, ca
     at.run()
     google.fail("batchGet", 403)
     at.button(key="refresh").click().run()
-    at.switch_page("pages/report.py").run()
+    at.switch_page("views/report.py").run()
     assert not at.exception
     board = live.load(live.resolve(SHEET_URL, service_account_info(), f"sqlite:///{tmp_path / 'snap.sqlite'}"), TODAY)
     from lib import dashboard
@@ -160,7 +160,7 @@ def test_issues_link_to_their_cell_in_the_google_sheet(google, tmp_path):
     from fake_google import KEY
 
     at = session(tmp_path).run()
-    at.switch_page("pages/quality.py").run()
+    at.switch_page("views/quality.py").run()
     assert not at.exception
     issues = next(d.value for d in at.dataframe if "message" in d.value.columns)
     linked = issues.dropna(subset=["link"])
@@ -193,7 +193,7 @@ def test_with_the_history_in_postgresql_a_rewritten_past_figure_is_shown(google,
     at.secrets["sheet"] = {"url": SHEET_URL, "snapshot_store": postgres_url}
     at.secrets["gcp_service_account"] = service_account_info()
     at.run()
-    at.switch_page("pages/quality.py").run()
+    at.switch_page("views/quality.py").run()
     assert not at.exception and not at.warning
     assert "Kho lịch sử có 1 phiên bản" in " ".join(c.value for c in at.caption)
     rows = google.tabs["Báo cáo thôn"]
@@ -221,7 +221,7 @@ def test_with_the_store_down_the_figures_are_shown_with_a_warning_and_no_passwor
     banner = " ".join(w.value for w in at.warning).replace("\\", "")  # as rendered: markdown escapes removed
     assert "Không ghi được lịch sử số liệu" in banner and f"127.0.0.1:{port}" in banner
     assert "pg-secret-4713" not in everything_shown(at)
-    at.switch_page("pages/source.py").run()  # the setup page says where history goes and why it fails
+    at.switch_page("views/source.py").run()  # the setup page says where history goes and why it fails
     assert not at.exception
     assert f"postgresql://dashboard:***@127.0.0.1:{port}/songiang" in [c.value for c in at.code]
     assert "Kho lịch sử (PostgreSQL dùng chung)." in [m.value for m in at.markdown]

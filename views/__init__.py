@@ -1,1 +1,1 @@
-"""Dashboard pages: each lays out widgets and calls lib; no parsing, no maths."""
+"""Dashboard screens: each lays out widgets and calls lib; no parsing, no maths. Not `pages/`: Streamlit serves that folder outside st.navigation."""

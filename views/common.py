@@ -30,7 +30,7 @@ def board_or_stop() -> Dashboard:
     now = current()
     if now.board is None or now.loaded is None:
         st.error(f"Chưa đọc được số liệu. {now.error}", icon="⚠️")
-        st.page_link("pages/source.py", label="Xem hướng dẫn kết nối nguồn dữ liệu", icon="🔌")
+        st.page_link("views/source.py", label="Xem hướng dẫn kết nối nguồn dữ liệu", icon="🔌")
         st.stop()
     board, loaded = now.board, now.loaded
     raw = board.ds.source

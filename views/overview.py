@@ -6,7 +6,7 @@ import streamlit as st
 
 from lib import charts, metrics
 from lib.fmt import fmt_date, fmt_int, fmt_pct, fmt_pp
-from pages.common import board_or_stop, percent_floor, progress_column
+from views.common import board_or_stop, percent_floor, progress_column
 
 st.title("Tổng quan")
 board = board_or_stop()

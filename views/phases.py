@@ -6,7 +6,7 @@ import streamlit as st
 
 from lib import metrics
 from lib.fmt import fmt_date, fmt_int, fmt_pct, fmt_signed, md_escape
-from pages.common import board_or_stop, percent_floor, progress_column
+from views.common import board_or_stop, percent_floor, progress_column
 
 st.title("Giai đoạn")
 board = board_or_stop()

@@ -9,7 +9,7 @@ from lib import charts, messages
 from lib.config import TIMEZONE
 from lib.fmt import fmt_date
 from lib.live import TIMELINESS_LABEL, timeliness
-from pages.common import SEVERITY_LABEL, board_or_stop, issue_table
+from views.common import SEVERITY_LABEL, board_or_stop, issue_table
 
 st.title("Chất lượng dữ liệu")
 board = board_or_stop()

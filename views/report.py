@@ -7,7 +7,7 @@ from lib.fmt import fmt_date, md_escape
 from lib.report import build, default_remarks, latest_complete_week, now_local
 from lib.report_docx import report_docx
 from lib.report_xlsx import report_xlsx
-from pages.common import board_or_stop
+from views.common import board_or_stop
 
 st.title("Báo cáo tuần")
 board = board_or_stop()

@@ -10,7 +10,7 @@ from lib.fmt import fmt_date, fmt_int, fmt_pct, md_escape
 from lib.live import TIMELINESS_LABEL, timeliness
 from lib.normalize import name_key
 from lib.status import label
-from pages.common import board_or_stop, issue_table, percent_floor, progress_column
+from views.common import board_or_stop, issue_table, percent_floor, progress_column
 
 st.title("Theo thôn")
 board = board_or_stop()
