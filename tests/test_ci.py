@@ -9,7 +9,7 @@ import pytest
 from skips import skips_fail
 
 ROOT = Path(__file__).resolve().parent.parent
-TOOLS = ("chromium", "soffice", "pdftoppm", "initdb", "nginx")
+TOOLS = ("chromium", "soffice", "pdftoppm", "initdb", "nginx", "systemd-analyze")
 
 
 @pytest.mark.parametrize(
