@@ -35,7 +35,8 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SYSTEMD_ANALYZE = shutil.which("systemd-analyze")
 MiB = 1024 * 1024
 
-needs_nginx = pytest.mark.skipif(serve.nginx_binary() is None, reason="nginx is not installed (apt-get install nginx); CI installs it")
+NO_NGINX = "nginx is not installed (apt-get install nginx); CI installs it"
+needs_nginx = pytest.mark.skipif(serve.nginx_binary() is None, reason=NO_NGINX)
 needs_systemd = pytest.mark.skipif(SYSTEMD_ANALYZE is None, reason="systemd-analyze is not installed (apt-get install systemd)")
 
 
@@ -160,7 +161,7 @@ def stop(process: subprocess.Popen) -> int:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     if serve.nginx_binary() is None:
-        pytest.skip("nginx is not installed (apt-get install nginx); CI installs it")
+        pytest.skip(NO_NGINX)
     process, served = start_serve(tmp_path_factory.mktemp("serve"))
     yield served
     stop(process)
@@ -232,9 +233,8 @@ def test_nginx_lets_through_exactly_the_uploads_the_app_accepts(served):
     assert expect_status(served.port, limit + 1) == "HTTP/1.1 413 Request Entity Too Large"
 
 
+@needs_nginx
 def test_ctrl_c_stops_nginx_and_the_app(tmp_path):
-    if serve.nginx_binary() is None:
-        pytest.skip("nginx is not installed (apt-get install nginx); CI installs it")
     process, served = start_serve(tmp_path)
     assert (tmp_path / "nginx.pid").exists()
     assert stop(process) == 0
