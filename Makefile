@@ -1,11 +1,14 @@
 # Two commands do all the set-up on a fresh machine with Python 3.11:
 #   make run    start the dashboard on the bundled sample workbook at http://localhost:8501
 #   make test   run the whole test suite
+#   make serve  the production path: the dashboard behind nginx at http://127.0.0.1:8080 (PORT=… to change)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 STAMP := $(VENV)/.installed-$(shell cksum requirements.lock | cut -d' ' -f1)
 
-.PHONY: run test lint sample bench
+PORT ?= 8080
+
+.PHONY: run test lint sample bench serve
 
 $(STAMP): requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +18,9 @@ $(STAMP): requirements.lock
 
 run: $(STAMP)
 	$(VENV)/bin/streamlit run app.py --server.port 8501 --server.headless true
+
+serve: $(STAMP)
+	$(VENV)/bin/python -m deploy.serve --port $(PORT)
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest

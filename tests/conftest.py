@@ -9,6 +9,10 @@ import pytest
 from lib.sources import RawWorkbook
 from lib.validate import Dataset, validate
 
+# skips: under CI=true a test skipped for a missing tool fails instead (tests/skips.py).
+# pytester: runs a small pytest session inside a test (test_ci.py checks the rule above with it).
+pytest_plugins = ["skips", "pytester"]
+
 TODAY = dt.date(2026, 11, 29)
 D1, D2, D3 = dt.date(2026, 4, 16), dt.date(2026, 4, 23), dt.date(2026, 4, 30)  # three Thursdays
 
@@ -62,7 +66,8 @@ def sample_path():
 
 @pytest.fixture(scope="session")
 def postgres_server():
-    """One throw-away PostgreSQL cluster on loopback for the session (skips, with the reason, where none is installed)."""
+    """One throw-away PostgreSQL cluster on loopback for the session (skips, with the reason, where none is installed;
+    fails instead under CI=true)."""
     import local_postgres
 
     if local_postgres.binaries() is None:

@@ -1,0 +1,1 @@
+"""The production set-up: nginx in front of `streamlit run`, systemd units, and `make serve` to try it locally."""
