@@ -49,7 +49,7 @@ def open_page(page: str = "overview", **query: list[str]) -> AppTest:
         at.query_params[name] = values
     at.run()
     if page != "overview":
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
     return at
 
 
@@ -257,7 +257,7 @@ def test_an_uploaded_workbook_replaces_the_source_for_this_session_only(workbook
     other = write_xlsx(SampleSpec(villages=5, units=3, weeks=4, seed=11), tmp_path / "tai-len.xlsx")
     at = open_page("source")
     at.session_state["uploaded_workbook"] = ("tai-len.xlsx", other.read_bytes())
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("views/overview.py").run()
     assert not at.exception
     assert any("Dữ liệu từ tệp tải lên" in c.value for c in at.caption)
     assert {m.label: m.value for m in at.metric}["Thôn đạt chỉ tiêu"].endswith("/5")

@@ -72,7 +72,7 @@ def test_hostile_cells_render_as_text_on_every_page(hostile_workbook, page):
         at.query_params["thon"] = HOSTILE[:3]
     at.run()
     if page != "overview":
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
     assert not at.exception
     for element in elements(at):
         kind = element.type

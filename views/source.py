@@ -6,7 +6,9 @@ from lib.access import access_policy
 from lib.fmt import md_escape
 from lib.loading import current, forget_upload, refresh, secrets, use_upload
 from lib.template import write_template
+from views.common import require_admission
 
+require_admission()
 st.title("Nguồn dữ liệu")
 now = current()
 conf, config = now.settings, now.config
