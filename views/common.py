@@ -57,7 +57,7 @@ def board_or_stop() -> Dashboard:
     require_admission()
     now = current()
     if now.board is None or now.loaded is None:
-        st.error(f"Chưa đọc được số liệu. {now.error}", icon="⚠️")
+        st.error(f"Chưa đọc được số liệu. {md_escape(now.error)}", icon="⚠️")
         st.page_link("views/source.py", label="Xem hướng dẫn kết nối nguồn dữ liệu", icon="🔌")
         st.stop()
     board, loaded = now.board, now.loaded
@@ -66,11 +66,11 @@ def board_or_stop() -> Dashboard:
     kind = SOURCE_KIND.get(raw.kind, raw.kind)
     st.caption(
         f"Dữ liệu từ {kind} lúc {read_at:%H:%M}, {read_at:%d/%m/%Y} · số liệu đến tuần {fmt_date(board.summary.as_of)}",
-        help=f"Nguồn: {raw.source}",
+        help=f"Nguồn: {md_escape(raw.source)}",
     )
     if not loaded.fresh:
         st.warning(
-            f"Không đọc được số liệu mới: {loaded.problem} Đang hiển thị bản lưu lúc {read_at:%H:%M %d/%m/%Y} ({_ago(loaded.age)}).",
+            f"Không đọc được số liệu mới: {md_escape(loaded.problem)} Đang hiển thị bản lưu lúc {read_at:%H:%M %d/%m/%Y} ({_ago(loaded.age)}).",
             icon="⚠️",
         )
     if loaded.store_problem:
