@@ -49,7 +49,7 @@ def secrets() -> Mapping[str, Any]:
     try:
         return {k: (dict(v) if hasattr(v, "items") else v) for k, v in st.secrets.items()}
     except Exception as exc:  # Streamlit raises StreamlitSecretNotFoundError for a missing and for a broken file alike
-        present = [path for path in st.get_option("secrets.files") if os.path.exists(path)]
+        present = [path for path in st.config.get_option("secrets.files") if os.path.exists(path)]
         if not present:
             return {}
         line = re.search(r"at line (\d+)", str(exc.__cause__ or exc))
