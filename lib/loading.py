@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+import re
 import threading
 import time
 from collections.abc import Mapping
@@ -34,12 +36,28 @@ class Current:
     config: live.SourceConfig | None
 
 
+class SecretsError(SourceError):
+    """A secrets file exists but cannot be read: the app must stay closed rather than open to everyone."""
+
+
 def secrets() -> Mapping[str, Any]:
-    """st.secrets as plain dicts, or {} when there is no secrets file (st.secrets raises then)."""
+    """st.secrets as plain dicts; {} when there is no secrets file (sample mode, no sign-in).
+
+    A secrets file that exists but does not load (a TOML typo) raises SecretsError: read as "no
+    secrets", it would silently turn sign-in off and open the figures to everyone.
+    """
     try:
         return {k: (dict(v) if hasattr(v, "items") else v) for k, v in st.secrets.items()}
-    except Exception:  # FileNotFoundError or StreamlitSecretNotFoundError, depending on the version
-        return {}
+    except Exception as exc:  # Streamlit raises StreamlitSecretNotFoundError for a missing and for a broken file alike
+        present = [path for path in st.config.get_option("secrets.files") if os.path.exists(path)]
+        if not present:
+            return {}
+        line = re.search(r"at line (\d+)", str(exc.__cause__ or exc))
+        raise SecretsError(
+            "Không đọc được tệp cấu hình bí mật secrets.toml"
+            + (f" (lỗi ở dòng {line.group(1)})" if line else "")
+            + ". Để an toàn, bảng tạm khóa và không hiển thị số liệu cho đến khi tệp được sửa. Hãy báo người quản trị."
+        ) from None
 
 
 def settings() -> AppSettings:

@@ -89,3 +89,20 @@ def postgres_url(postgres_server, request):
     yield postgres_server.rsplit("/", 1)[0] + "/" + name
     with psycopg.connect(postgres_server, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def save_workbook(path, tabs: dict[str, list[list[object]]]):  # noqa: ANN001, ANN201 - a pathlib.Path
+    """Write rows to an .xlsx as typed: text always a text cell (a leading = stays text, never a formula)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in tabs.items():
+        sheet = workbook.create_sheet(title)
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row, start=1):
+                cell = sheet.cell(row=r, column=c, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"
+    workbook.save(path)
+    return path

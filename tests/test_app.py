@@ -1,18 +1,21 @@
 """AppTest: every page renders without an exception and shows the figures lib computes."""
 
+import contextlib
+
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from conftest import TODAY
+from conftest import D1, D2, REPORTS, TODAY, UNIT_REPORTS, UNITS, VILLAGES, save_workbook
 from lib import dashboard, messages, metrics
 from lib.fmt import fmt_int, fmt_pct
 from lib.loading import _GENERATIONS
 from lib.pipeline import load
 from lib.sample import SampleSpec, write_xlsx
+from views import SCREENS
 
 TIMEOUT = 60  # AppTest's default of 3 s is tight on 2 cores
-PAGES = ["overview", "villages", "units", "phases", "report", "quality", "source"]
+PAGES = [s.script.removeprefix("views/").removesuffix(".py") for s in SCREENS]
 
 
 @pytest.fixture(autouse=True)
@@ -284,3 +287,92 @@ def test_a_phase_for_officials_is_judged_against_the_officials_target(board):
     labels = [m.label for m in at.metric if m.label.startswith("Chỉ tiêu")]
     assert labels[0] == "Chỉ tiêu cán bộ 100 %"
     assert all(label == "Chỉ tiêu hộ 70 %" for label in labels[1:])
+
+
+def shows_no_data(at: AppTest) -> bool:
+    """Nothing from the workbook on the page: no figures, tables, charts or downloads."""
+    return not (at.metric or at.dataframe or at.get("plotly_chart") or at.get("download_button") or at.code)
+
+
+@pytest.mark.parametrize("screen", SCREENS, ids=lambda s: s.url_path)
+def test_a_screen_run_without_the_gate_refuses_and_shows_no_data(workbook, screen):
+    at = AppTest.from_file(f"../{screen.script}", default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Trang này chỉ mở được qua bảng theo dõi, sau khi đăng nhập và được cấp quyền xem."]
+    assert shows_no_data(at) and not at.title
+
+
+def switch_or_stay(at: AppTest, script: str) -> AppTest:
+    """Ask for a screen the way a browser would; a gate that registered no such screen leaves nothing to switch to."""
+    with contextlib.suppress(ValueError):
+        at.switch_page(script)
+    return at.run()
+
+
+@pytest.mark.parametrize("screen", SCREENS, ids=lambda s: s.url_path)
+def test_a_signed_out_visitor_asking_for_a_screen_gets_only_the_sign_in(workbook, screen):
+    fresh = switch_or_stay(signed_in_app({"is_logged_in": False}), screen.script)
+    assert not fresh.exception and fresh.button(key="login") and shows_no_data(fresh)
+    at = signed_in_app({"is_logged_in": True, "email": "chutich@gmail.com"})  # every screen registered, then signed out
+    at.user = {"is_logged_in": False}
+    at.switch_page(screen.script).run()
+    assert not at.exception
+    assert at.button(key="login") and [t.value for t in at.title] == ["Bảng theo dõi i-HaTinh — xã Sơn Giang"]
+    assert shows_no_data(at)
+
+
+@pytest.mark.parametrize("screen", SCREENS, ids=lambda s: s.url_path)
+def test_a_user_not_on_the_list_asking_for_a_screen_gets_only_the_refusal(workbook, screen):
+    at = switch_or_stay(signed_in_app({"is_logged_in": True, "email": "nguoila@gmail.com"}), screen.script)
+    assert not at.exception
+    assert "chưa được cấp quyền" in at.error[0].value and shows_no_data(at)
+
+
+def test_a_secrets_file_that_does_not_parse_closes_the_app(workbook, tmp_path, monkeypatch):
+    from streamlit.runtime.secrets import Secrets
+    from streamlit.testing.v1.util import patch_config_options
+
+    path = tmp_path / "secrets.toml"
+    path.write_text('[auth]\nredirect_uri = "http://localhost:8501/oauth2callback\ncookie_secret = "x"\n')  # an unclosed quote
+    monkeypatch.setattr(st, "secrets", Secrets())  # a fresh reader: nothing cached from another test
+    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    with patch_config_options({"secrets.files": [str(path)]}):
+        at.run()
+        assert not at.exception
+        assert [e.value for e in at.error] == [
+            "Không đọc được tệp cấu hình bí mật secrets.toml (lỗi ở dòng 2). "
+            "Để an toàn, bảng tạm khóa và không hiển thị số liệu cho đến khi tệp được sửa. Hãy báo người quản trị."
+        ]
+        assert shows_no_data(at) and not at.button
+        path.unlink()  # no secrets file at all is the sample set-up: open, no sign-in
+        at.run()
+        assert not at.exception and len(at.metric) == 6
+
+
+def test_the_overview_opens_for_a_campaign_run_in_2025(tmp_path, monkeypatch):
+    import datetime as dt
+
+    year = dt.timedelta(days=364)  # 52 weeks: Thursdays stay Thursdays
+    path = save_workbook(
+        tmp_path / "2025.xlsx",
+        {
+            "Thôn": VILLAGES,
+            "Báo cáo thôn": REPORTS[:1] + [[d - year, *rest] for d, *rest in REPORTS[1:]],
+            "Đơn vị": UNITS,
+            "Báo cáo đơn vị": UNIT_REPORTS[:1] + [[d - year, *rest] for d, *rest in UNIT_REPORTS[1:]],
+            "Giai đoạn": [
+                ["Giai đoạn", "Từ ngày", "Đến ngày", "Đối tượng"],
+                ["Giai đoạn 1", dt.date(2025, 4, 15), dt.date(2025, 4, 20), "Cán bộ"],
+                ["Giai đoạn 2", dt.date(2025, 4, 21), dt.date(2025, 12, 31), "Người dân"],
+            ],
+        },
+    )
+    monkeypatch.setenv("SONGIANG_SOURCE", str(path))
+    monkeypatch.setenv("SONGIANG_TODAY", TODAY.isoformat())
+    at = open_page()
+    assert not at.exception
+    deadline = at.date_input(key="deadline")
+    assert deadline.value == dt.date(2025, 12, 31)  # the 2025 phase the last report (24/04/2025) falls in
+    assert deadline.min == dt.date(2025, 4, 15)  # the first phase's start
+    assert {m.label: m.value for m in at.metric}["Báo cáo tuần này"] == "2/3"
+    assert (D1 - year, D2 - year) == (dt.date(2025, 4, 17), dt.date(2025, 4, 24))

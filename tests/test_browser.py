@@ -6,6 +6,7 @@ both sizes go to artifacts/screenshots/ (git-ignored) for a person to look at.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -20,19 +21,12 @@ import pytest
 
 from benchmarks.run import CHROMIUM_ARGS  # the same browser flags as the first-paint benchmark
 from conftest import TODAY
+from views import SCREENS
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-PAGES = {
-    "": "Tổng quan",
-    "theo-thon": "Theo thôn",
-    "can-bo": "Cán bộ & đơn vị",
-    "giai-doan": "Giai đoạn",
-    "bao-cao": "Báo cáo tuần",
-    "chat-luong": "Chất lượng dữ liệu",
-    "nguon-du-lieu": "Nguồn dữ liệu",
-}
+PAGES = {"": SCREENS[0].title} | {s.url_path: s.title for s in SCREENS[1:]}  # the home screen is served at /
 SIZES = {"laptop": (1280, 900), "phone": (390, 844)}
 
 pytestmark = [
@@ -47,12 +41,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    port = free_port()
+@contextlib.contextmanager
+def streamlit_server(log_dir: Path, *options: str, port: int | None = None):
+    """`streamlit run app.py` on a free loopback port, on the bundled sample; its URL once healthy, always terminated."""
+    port = port or free_port()
     env = {**os.environ, "SONGIANG_TODAY": TODAY.isoformat()}
     env.pop("SONGIANG_SOURCE", None)
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    log = log_dir / "streamlit.log"
     with open(log, "w") as out:
         process = subprocess.Popen(
             [
@@ -67,6 +62,7 @@ def server(tmp_path_factory):
                 "127.0.0.1",
                 "--server.headless",
                 "true",
+                *options,
             ],
             cwd=ROOT,
             env=env,
@@ -96,6 +92,12 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with streamlit_server(tmp_path_factory.mktemp("server")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 
@@ -109,15 +111,9 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def app(server, browser):
-    """The server's URL, after one first session: Streamlit shows a spurious "Page not found" modal to
-    the very first session after start-up when it opens a page other than the default (#8860)."""
-    from playwright.sync_api import expect
-
-    page = browser.new_page()
-    page.goto(server)
-    expect(page.get_by_role("heading", name="Tổng quan")).to_be_visible(timeout=45_000)
-    page.close()
+def app(server):
+    """The server's URL. (It used to need one first session on `/`: with a folder named pages/ beside app.py,
+    Streamlit showed "Page not found" to the first session that opened any other page.)"""
     return server
 
 
@@ -201,3 +197,76 @@ def test_a_shared_link_opens_with_its_village_selected(browser, app):
     expect(page.get_by_role("heading", name="Thôn 3", exact=True)).to_be_visible()
     expect(page).to_have_url(re.compile(r"thon=Th%C3%B4n(\+|%20)3$"))
     page.close()
+
+
+SIGN_IN_TITLE = "Bảng theo dõi i-HaTinh — xã Sơn Giang"
+# Paths an anonymous visitor might try: /, every screen's own path, every script's file name under views/ and
+# app.py itself (a folder named pages/ used to serve each of those outside the gate), and a path nobody serves.
+STEMS = sorted({Path(s.script).stem for s in SCREENS} | {f.stem for f in (ROOT / "views").glob("*.py")} | {"app"})
+PATHS = ["", *(s.url_path for s in SCREENS), *STEMS, "khong-co-trang-nay"]
+
+
+@pytest.fixture(scope="module")
+def signed_in_server(tmp_path_factory):
+    """The app with sign-in and an allowlist configured; the sign-in provider is never reached (nobody clicks)."""
+    folder = tmp_path_factory.mktemp("auth")
+    port = free_port()
+    secrets = folder / "secrets.toml"
+    secrets.write_text(
+        f"""[auth]
+redirect_uri = "http://127.0.0.1:{port}/oauth2callback"
+cookie_secret = "a-test-cookie-secret-not-a-real-one"
+client_id = "test-client"
+client_secret = "test-client-secret"
+server_metadata_url = "http://127.0.0.1:9/.well-known/openid-configuration"
+
+[access]
+allowed_emails = ["chutich.songiang@gmail.com"]
+"""
+    )
+    with streamlit_server(folder, "--secrets.files", str(secrets), port=port) as url:
+        yield url
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_an_anonymous_visitor_sees_only_the_sign_in_screen(browser, signed_in_server, path):
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(45_000)
+    page.goto(f"{signed_in_server}/{path}?thon=Th%C3%B4n%203")
+    expect(page.get_by_role("heading", name=SIGN_IN_TITLE, exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Đăng nhập")).to_be_visible()
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)  # the script run has finished
+    for title in {s.title for s in SCREENS}:
+        expect(page.get_by_role("heading", name=title, exact=True)).to_have_count(0)
+    for figures in ("stDownloadButton", "stMetric", "stDataFrame", "stPlotlyChart", "stSidebarNav", "stCode"):
+        expect(page.get_by_test_id(figures)).to_have_count(0)
+    if path in PAGES or path == SCREENS[0].url_path:  # a known link: the sign-in screen itself, no "Page not found"
+        expect(page.get_by_text("Page not found")).to_have_count(0)
+    page.close()
+
+
+@pytest.fixture
+def fresh_server(tmp_path):
+    """A server nobody has opened yet: its first session is the deep link under test."""
+    with streamlit_server(tmp_path) as url:
+        yield url
+
+
+def test_without_sign_in_every_deep_link_opens_its_page_and_keeps_its_query(browser, fresh_server):
+    from playwright.sync_api import expect
+
+    links = ["theo-thon", "", *(s.url_path for s in SCREENS)]  # the first session after start-up opens a deep link
+    for path in links:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(45_000)
+        page.goto(f"{fresh_server}/{path}?thon=Th%C3%B4n%203")
+        title = next((s.title for s in SCREENS if s.url_path == path), SCREENS[0].title)
+        expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
+        expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
+        expect(page.get_by_text("Page not found")).to_have_count(0)
+        expect(page).to_have_url(re.compile(rf"/{re.escape(path)}\?thon=Th%C3%B4n(\+|%20)3$"))
+        if path == "theo-thon":
+            expect(page.get_by_role("heading", name="Thôn 3", exact=True)).to_be_visible()
+        page.close()

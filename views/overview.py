@@ -1,13 +1,12 @@
 """Tổng quan: where the commune stands against each target, who lags, are we on pace, who has not reported."""
 
-import datetime as dt
-
 import streamlit as st
 
 from lib import charts, metrics
 from lib.fmt import fmt_date, fmt_int, fmt_pct, fmt_pp
-from views.common import board_or_stop, percent_floor, progress_column
+from views.common import board_or_stop, inert, percent_floor, progress_column, require_admission
 
+require_admission()
 st.title("Tổng quan")
 board = board_or_stop()
 s, campaign = board.summary, board.ds.campaign
@@ -55,7 +54,7 @@ lagging = table[~table["meets_target"]].sort_values(["needed", "name"], ascendin
 st.subheader(f"Thôn chưa đạt: {int((~table['meets_target']).sum())} thôn, cần thêm {fmt_int(int(table['needed'].sum()))} hộ")
 if len(lagging):
     st.dataframe(
-        lagging.assign(rate=percent_floor(lagging["rate"]))[["name", "rate", "needed"]],
+        inert(lagging.assign(rate=percent_floor(lagging["rate"]))[["name", "rate", "needed"]]),
         hide_index=True,
         column_config={
             "name": st.column_config.TextColumn("Thôn"),
@@ -68,7 +67,10 @@ else:
     st.success("Tất cả các thôn đã đạt chỉ tiêu.")
 
 st.subheader("Tiến độ")
-st.date_input("Hạn cần đạt", value=deadline, format="DD/MM/YYYY", key="deadline", min_value=dt.date(2026, 1, 1))
+# The earliest deadline on offer follows the data (a campaign run in 2025 is as valid as one in 2026); the
+# deadline itself is included so a bound can never exclude the value shown.
+earliest = min([deadline, *(phase.start for phase in campaign.phases), *board.weeks])
+st.date_input("Hạn cần đạt", value=deadline, format="DD/MM/YYYY", key="deadline", min_value=earliest)
 if p.as_of is None:
     st.write("Chưa có báo cáo nào.")
 else:

@@ -6,8 +6,9 @@ import streamlit as st
 
 from lib import metrics
 from lib.fmt import fmt_date, fmt_int, fmt_pct, fmt_signed, md_escape
-from views.common import board_or_stop, percent_floor, progress_column
+from views.common import board_or_stop, inert, percent_floor, progress_column, require_admission
 
+require_admission()
 st.title("Giai đoạn")
 board = board_or_stop()
 campaign = board.ds.campaign
@@ -17,7 +18,7 @@ for result in results:
     phase = result.phase
     st.subheader(f"{md_escape(phase.name)} ({fmt_date(phase.start)} – {fmt_date(phase.end)})")
     if phase.audience:
-        st.caption(phase.audience)
+        st.caption(md_escape(phase.audience))
     if result.end_week is None:
         st.write("Chưa có báo cáo nào trước khi giai đoạn kết thúc.")
         continue
@@ -59,4 +60,4 @@ for column in [c for c in frame.columns if c.endswith("tỷ lệ")]:
     frame[column] = percent_floor(frame[column])
 config = {c: progress_column(c) for c in frame.columns if c.endswith("tỷ lệ")}
 config["Thôn"] = st.column_config.TextColumn("Thôn", pinned=True)
-st.dataframe(frame, hide_index=True, column_config=config, key="phase_villages")
+st.dataframe(inert(frame), hide_index=True, column_config=config, key="phase_villages")

@@ -9,8 +9,9 @@ from lib import charts, messages
 from lib.config import TIMEZONE
 from lib.fmt import fmt_date
 from lib.live import TIMELINESS_LABEL, timeliness
-from views.common import SEVERITY_LABEL, board_or_stop, issue_table
+from views.common import SEVERITY_LABEL, board_or_stop, inert, issue_table, require_admission
 
+require_admission()
 st.title("Chất lượng dữ liệu")
 board = board_or_stop()
 issues = board.issues
@@ -50,7 +51,7 @@ st.subheader("Số dòng theo tab")
 accounting = pd.DataFrame(
     [{"Tab": tab, "Đã đọc": n["read"], "Được tính": n["accepted"], "Bị loại": n["rejected"]} for tab, n in board.ds.rows.items()]
 )
-st.dataframe(accounting, hide_index=True, key="accounting")
+st.dataframe(inert(accounting), hide_index=True, key="accounting")
 st.caption("Mỗi dòng bị loại đều có ít nhất một lỗi ở bảng trên; dòng trống và dòng tổng cộng không được tính là dòng đã đọc.")
 
 st.subheader("Báo cáo đúng hạn theo tuần")
@@ -82,7 +83,7 @@ if board.history is not None:
     changes = issues[issues["code"] == "history_changed"]
     if len(changes):
         st.dataframe(
-            changes[["subject", "message"]],
+            inert(changes[["subject", "message"]]),
             hide_index=True,
             column_config={"subject": "Thôn / đơn vị", "message": "Thay đổi"},
             key="history",

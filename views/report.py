@@ -1,14 +1,16 @@
 """Báo cáo tuần: pick a week, read the report, download it as .docx / .xlsx, copy the Zalo message."""
 
+import pandas as pd
 import streamlit as st
 
 from lib import messages
 from lib.fmt import fmt_date, md_escape
-from lib.report import build, default_remarks, latest_complete_week, now_local
+from lib.report import TABLE_HEADER, build, default_remarks, latest_complete_week, now_local
 from lib.report_docx import report_docx
 from lib.report_xlsx import report_xlsx
-from views.common import board_or_stop
+from views.common import board_or_stop, inert, require_admission
 
+require_admission()
 st.title("Báo cáo tuần")
 board = board_or_stop()
 weeks = board.weeks
@@ -64,16 +66,7 @@ with st.container(border=True):
             st.markdown(md_escape(text))
         if i == report.table_at:
             st.dataframe(
-                [
-                    dict(
-                        zip(
-                            ("STT", "Thôn", "Số hộ", "Số hộ có ĐTTM", "Số hộ đã cài đặt", "Tỷ lệ (%)", "Tăng so với tuần trước", "Ghi chú"),
-                            row,
-                            strict=True,
-                        )
-                    )
-                    for row in report.table_rows
-                ],
+                inert(pd.DataFrame(report.table_rows, columns=list(TABLE_HEADER))),
                 hide_index=True,
                 key="report_table",
             )

@@ -6,14 +6,16 @@ from lib.access import access_policy
 from lib.fmt import md_escape
 from lib.loading import current, forget_upload, refresh, secrets, use_upload
 from lib.template import write_template
+from views.common import require_admission
 
+require_admission()
 st.title("Nguồn dữ liệu")
 now = current()
 conf, config = now.settings, now.config
 
 st.subheader("Nguồn hiện tại")
 if now.loaded is not None and now.loaded.ds.source.kind == "upload":
-    st.write(f"Tệp tải lên trong phiên này: {now.loaded.ds.source.source}")
+    st.write(f"Tệp tải lên trong phiên này: {md_escape(now.loaded.ds.source.source)}")
     if st.button("Quay lại nguồn chính", key="forget_upload"):
         forget_upload()
         st.rerun()
@@ -26,9 +28,9 @@ else:
     st.code(f"https://docs.google.com/spreadsheets/d/{config.location}/edit", language=None)
 
 if now.error:
-    st.error(f"Không đọc được nguồn: {now.error}", icon="⚠️")
+    st.error(f"Không đọc được nguồn: {md_escape(now.error)}", icon="⚠️")
 elif now.loaded is not None and not now.loaded.fresh:
-    st.warning(f"Lần đọc gần nhất không thành công: {now.loaded.problem} Bảng đang dùng bản lưu gần nhất.", icon="⚠️")
+    st.warning(f"Lần đọc gần nhất không thành công: {md_escape(now.loaded.problem)} Bảng đang dùng bản lưu gần nhất.", icon="⚠️")
 else:
     st.success("Đọc được số liệu.", icon="✅")
 if config is not None and config.store_url:

@@ -6,8 +6,9 @@ import streamlit as st
 from lib import charts, metrics
 from lib.fmt import fmt_date, fmt_int, fmt_pct, md_escape
 from lib.status import label
-from views.common import board_or_stop, percent_floor, progress_column
+from views.common import board_or_stop, inert, percent_floor, progress_column, require_admission
 
+require_admission()
 st.title("Cán bộ & đơn vị")
 board = board_or_stop()
 campaign, s = board.ds.campaign, board.summary
@@ -69,7 +70,7 @@ def group_views() -> list[tuple[str, pd.DataFrame]]:
 for group, view in board.memo(("unit_groups", s.units_as_of), group_views):
     st.subheader(md_escape(group))
     st.dataframe(
-        view,
+        inert(view),
         hide_index=True,
         column_config={
             "name": st.column_config.TextColumn("Đơn vị", pinned=True),

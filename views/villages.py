@@ -10,8 +10,9 @@ from lib.fmt import fmt_date, fmt_int, fmt_pct, md_escape
 from lib.live import TIMELINESS_LABEL, timeliness
 from lib.normalize import name_key
 from lib.status import label
-from views.common import board_or_stop, issue_table, percent_floor, progress_column
+from views.common import board_or_stop, inert, issue_table, percent_floor, progress_column, require_admission
 
+require_admission()
 st.title("Theo thôn")
 board = board_or_stop()
 campaign, s = board.ds.campaign, board.summary
@@ -63,9 +64,11 @@ if selected:
         mine = report_status[report_status["name"] == name].sort_values("week", ascending=False)
         with st.expander("Lịch sử báo cáo", expanded=False):
             st.dataframe(
-                mine.assign(week=[fmt_date(w) for w in mine["week"]], status=[TIMELINESS_LABEL[x] for x in mine["status"]])[
-                    ["week", "status", "basis"]
-                ],
+                inert(
+                    mine.assign(week=[fmt_date(w) for w in mine["week"]], status=[TIMELINESS_LABEL[x] for x in mine["status"]])[
+                        ["week", "status", "basis"]
+                    ]
+                ),
                 hide_index=True,
                 column_config={"week": "Tuần", "status": "Tình trạng", "basis": "Căn cứ"},
                 key=f"history_{name_key(name)}",
@@ -86,7 +89,7 @@ view = board.memo(
     ),
 )
 st.dataframe(
-    view[["name", "rate", "need_text", "installed", "smartphone_households", "households", "status", "last"]],
+    inert(view[["name", "rate", "need_text", "installed", "smartphone_households", "households", "status", "last"]]),
     hide_index=True,
     column_config={
         "name": st.column_config.TextColumn("Thôn", pinned=True),
