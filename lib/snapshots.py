@@ -10,8 +10,10 @@ Both keep the same two tables:
   deleted (history changes), without validating old versions again.
 Writes are single transactions, serialised per source (SQLite: BEGIN IMMEDIATE; PostgreSQL: an
 advisory lock), so a process killed mid-write leaves the last good state and two replicas
-recording the same fetch store it once. A store that cannot be reached raises StoreError, whose
-message never contains the password.
+recording the same fetch store it once. Any failure raises StoreError: a fixed Vietnamese reason
+and the store's host and database, never the driver's text (libpq quotes the URL back) nor the
+password. A read-only store still opens for reading, and a version whose payload no longer decodes
+is passed over for the one before it.
 """
 
 from __future__ import annotations
