@@ -97,7 +97,7 @@ def _network_error(exc: BaseException) -> FetchError:
 def _deadline_error(seconds: float) -> FetchError:
     return FetchError(
         "network",
-        f"Google trả lời quá chậm: sau {seconds:g} giây vẫn chưa đọc xong Sheet. Bảng sẽ tự đọc lại sau ít phút.",
+        f"Google trả lời quá chậm: sau {f'{seconds:g}'.replace('.', ',')} giây vẫn chưa đọc xong Sheet. Bảng sẽ tự đọc lại sau ít phút.",
     )
 
 
