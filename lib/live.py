@@ -74,6 +74,14 @@ def forget_readers() -> None:
     _READERS.clear()
 
 
+def forget_tabs(identity: str) -> None:
+    """Forget a Google source's tab list (`SourceConfig.identity`), so the next read sees tabs added or renamed since."""
+    kind, _, key = identity.partition(":")
+    if kind == "google":
+        for reader in list(_READERS.values()):
+            reader.forget(key)
+
+
 def fetch(config: SourceConfig) -> RawWorkbook:
     """Read the source once (no fallback)."""
     if config.kind == "google":
@@ -118,22 +126,39 @@ def _missing_tabs(ds: Dataset) -> list[str]:
 def load(config: SourceConfig, today: dt.date) -> Loaded:
     """Fetch, validate and record; on failure, the last good snapshot with the reason.
 
-    The snapshot store is never a reason to show nothing: if it cannot be reached, fresh figures
-    are shown without history and `store_problem` says why.
+    The snapshot store is never a reason to show nothing: whatever part of it still works is used (a
+    read-only store still gives the last good version and the history; a damaged version is passed
+    over for the one before it), and `store_problem` says what did not.
     """
     from lib.snapshots import SnapshotStore, StoreError
 
-    store, store_problem = None, None
+    store, problems = None, []
     if config.store_url:
         try:
             store = SnapshotStore(config.store_url)
         except (StoreError, ValueError) as exc:
-            store_problem = str(exc)
+            problems.append(str(exc))
 
     def latest() -> Any:
+        if store is None:
+            return None
         try:
-            return store.latest(config.identity) if store is not None else None
-        except StoreError:
+            last = store.latest(config.identity)
+        except StoreError as exc:
+            problems.append(str(exc))
+            return None
+        if last is not None and last.skipped:
+            problems.append(
+                f"{last.skipped} phiên bản lưu gần nhất bị hỏng, không đọc được; "
+                f"bảng dùng phiên bản đọc được gần nhất (lúc {last.last_checked_at.astimezone(TIMEZONE):%H:%M %d/%m/%Y})."
+            )
+        return last
+
+    def history() -> History | None:
+        try:
+            return _history(store, config) if store is not None else None
+        except StoreError as exc:
+            problems.append(str(exc))
             return None
 
     try:
@@ -151,19 +176,19 @@ def load(config: SourceConfig, today: dt.date) -> Loaded:
         last = latest()
         if last is None:
             raise
-        try:
-            history = _history(store, config)
-        except StoreError as exc:
-            history, store_problem = None, str(exc)
-        return Loaded(validate(last.raw, today), fresh=False, problem=problem, history=history, store_problem=store_problem)
-    history = None
+        shown = validate(last.raw, today)
+        return Loaded(shown, fresh=False, problem=problem, history=history(), store_problem=_joined(problems))
     if store is not None:
         try:
             store.record(raw, ds, config.identity)
-            history = _history(store, config)
         except StoreError as exc:
-            store_problem = str(exc)
-    return Loaded(ds, fresh=True, history=history, store_problem=store_problem)
+            problems.append(str(exc))
+    return Loaded(ds, fresh=True, history=history(), store_problem=_joined(problems))
+
+
+def _joined(problems: list[str]) -> str | None:
+    unique = list(dict.fromkeys(problems))
+    return " ".join(unique) if unique else None
 
 
 def _history(store: Any, config: SourceConfig) -> History:

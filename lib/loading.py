@@ -2,7 +2,7 @@
 
 Pages call `current()`; nothing else in lib imports streamlit. The fetched workbook is cached
 for the configured TTL and shared by every viewer, so Google sees one read per TTL however many
-people watch; "Làm mới" (`refresh()`) drops it so the next run fetches now.
+people watch; "Làm mới" (`refresh()`) starts a new one at once, at most once per source every 15 s.
 """
 
 from __future__ import annotations
@@ -120,10 +120,15 @@ def current() -> Current:
 # whenever a boundary fell between two viewers, however recent the last fetch).
 _GENERATIONS: dict[str, tuple[int, float]] = {}
 _GENERATIONS_LOCK = threading.Lock()
+REFRESH_INTERVAL_SECONDS = 15.0
+
+
+def _clock() -> float:
+    return time.monotonic()
 
 
 def _generation(identity: str, ttl_seconds: float) -> int:
-    now = time.monotonic()
+    now = _clock()
     with _GENERATIONS_LOCK:
         generation, started = _GENERATIONS.get(identity, (0, now))
         if now - started >= ttl_seconds:
@@ -132,10 +137,24 @@ def _generation(identity: str, ttl_seconds: float) -> int:
         return generation
 
 
-def refresh() -> None:
-    """Forget the cached workbook so the next run fetches it again."""
-    now = time.monotonic()
+def may_force_read(started: float, now: float, interval: float = REFRESH_INTERVAL_SECONDS) -> bool:
+    """Whether "Làm mới" may read the source again: only once what is shown is `interval` seconds old.
+
+    Every viewer shares the Sheets quota (60 reads a minute per user), so eleven clicks in a row
+    must not be eleven reads; figures read less than 15 s ago are as fresh as a new read.
+    """
+    return now - started >= interval
+
+
+def refresh() -> bool:
+    """Read every source again at the next run (and its tab list), unless it was read less than 15 s ago; True if one will be."""
+    now = _clock()
+    forced = []
     with _GENERATIONS_LOCK:
-        for identity, (generation, _) in list(_GENERATIONS.items()):
-            _GENERATIONS[identity] = (generation + 1, now)
-    _load.clear()
+        for identity, (generation, started) in list(_GENERATIONS.items()):
+            if may_force_read(started, now):
+                _GENERATIONS[identity] = (generation + 1, now)
+                forced.append(identity)
+    for identity in forced:
+        live.forget_tabs(identity.split("|", 1)[0])  # a tab added or renamed since start-up is seen now
+    return bool(forced)

@@ -10,14 +10,17 @@ Both keep the same two tables:
   deleted (history changes), without validating old versions again.
 Writes are single transactions, serialised per source (SQLite: BEGIN IMMEDIATE; PostgreSQL: an
 advisory lock), so a process killed mid-write leaves the last good state and two replicas
-recording the same fetch store it once. A store that cannot be reached raises StoreError, whose
-message never contains the password.
+recording the same fetch store it once. Any failure raises StoreError: a fixed Vietnamese reason
+and the store's host and database, never the driver's text (libpq quotes the URL back) nor the
+password. A read-only store still opens for reading, and a version whose payload no longer decodes
+is passed over for the one before it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import hashlib
 import json
 import re
@@ -27,7 +30,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -66,6 +68,10 @@ _POSTGRES_SCHEMA = [
 
 class StoreError(Exception):
     """The snapshot store could not be opened, read or written (message in Vietnamese, no password)."""
+
+    def __init__(self, message: str, read_only: bool = False) -> None:
+        super().__init__(message)
+        self.read_only = read_only
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})  # JSON as they are: nearly every cell
@@ -109,16 +115,36 @@ def _pack(raw: RawWorkbook, encoded: dict[str, list[list[object]]] | None = None
         "kind": raw.kind,
         "sheet_url": raw.sheet_url,
         "gids": raw.gids,
+        "hidden_tabs": sorted(raw.hidden_tabs),
     }
     return zlib.compress(json.dumps(body, ensure_ascii=False, default=str).encode("utf-8"))
 
 
 def _unpack(blob: bytes, fetched_at: dt.datetime) -> RawWorkbook:
-    body = json.loads(zlib.decompress(blob))
-    tabs = {t: [[_decode(v) for v in row] for row in rows] for t, rows in body["tabs"].items()}
-    return RawWorkbook(
-        tabs=tabs, source=body["source"], kind=body["kind"], fetched_at=fetched_at, sheet_url=body["sheet_url"], gids=body["gids"]
-    )
+    """A stored version back as a workbook; ValueError if the payload is not one (damaged, or written by something else)."""
+    try:
+        body = json.loads(zlib.decompress(blob))
+        tabs = {str(t): [[_decode(v) for v in row] for row in rows] for t, rows in body["tabs"].items()}
+        if not all(isinstance(row, list) for rows in body["tabs"].values() for row in rows):
+            raise ValueError("a row is not a list")
+        gids = {str(t): int(g) for t, g in (body.get("gids") or {}).items()}
+        return RawWorkbook(
+            tabs=tabs,
+            source=str(body["source"]),
+            kind=str(body["kind"]),
+            fetched_at=fetched_at,
+            sheet_url=body.get("sheet_url"),
+            gids=gids,
+            hidden_tabs=frozenset(map(str, body.get("hidden_tabs") or ())),
+        )
+    except (zlib.error, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        raise ValueError(f"undecodable snapshot payload: {type(exc).__name__}") from None
+
+
+def _scheme(url: str) -> str:
+    """The scheme of a URL when it looks like one ('?' otherwise: what precedes '://' could be anything typed)."""
+    head = url.split("://", 1)[0]
+    return head if re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]{0,30}", head) else "?"
 
 
 def store_path(url: str) -> Path:
@@ -126,13 +152,13 @@ def store_path(url: str) -> Path:
     if url.startswith("sqlite:///"):
         return Path(url[len("sqlite:///") :])
     if "://" in url:
-        raise ValueError(f"'{url.split('://')[0]}://' không phải kho SQLite (sqlite:///đường/dẫn).")
+        raise ValueError(f"'{_scheme(url)}://' không phải kho SQLite (sqlite:///đường/dẫn).")
     return Path(url)
 
 
 def store_kind(url: str) -> str:
     """'sqlite' or 'postgresql' for a store URL; ValueError (in Vietnamese) for anything else."""
-    scheme = url.split("://", 1)[0].lower() if "://" in url else "sqlite"
+    scheme = _scheme(url).lower() if "://" in url else "sqlite"
     if scheme == "sqlite":
         return "sqlite"
     if scheme in ("postgresql", "postgres") or scheme.startswith("postgresql+"):
@@ -143,13 +169,122 @@ def store_kind(url: str) -> str:
     )
 
 
+# What libpq reads after the user info: host (a name or a bracketed IPv6 address), port, database.
+_ENDPOINT = re.compile(r"(?P<host>[A-Za-z0-9._-]*|\[[0-9A-Fa-f:.]+\])(?::(?P<port>[0-9]{1,5}))?(?:/(?P<db>[^?]*))?(?:\?.*)?", re.DOTALL)
+_DATABASE = re.compile(r"[\w.-]*")
+
+
+def endpoint(url: str) -> tuple[str, str, str] | None:
+    """(host, port, database) of a server URL, or None when any of them could be part of a password.
+
+    Read the way libpq reads it (the user info ends at the first '@' before any '/'), and refused
+    outright when an '@' is left over or a part holds anything but plain name characters: a password
+    typed without %-encoding (`u:Pa55/word@h/db`) must never surface as a host or a database name.
+    Never raises.
+    """
+    if not isinstance(url, str) or "://" not in url:
+        return None
+    rest = url.split("://", 1)[1]
+    if user := re.match(r"[^@/]*@", rest):
+        rest = rest[user.end() :]
+    match = _ENDPOINT.fullmatch(rest)
+    if match is None or "@" in rest or not _DATABASE.fullmatch(match["db"] or ""):
+        return None
+    return match["host"], match["port"] or "", match["db"] or ""
+
+
+def store_label(url: str) -> str:
+    """Where the store is, for a person: the SQLite file, or the server's host and database; never a password."""
+    try:
+        kind = store_kind(url)
+    except ValueError:
+        kind = ""
+    if kind == "sqlite":
+        return f"tệp SQLite {store_path(url)}"
+    name = "PostgreSQL" if kind == "postgresql" else "kho lưu trữ"
+    found = endpoint(url)
+    if found is None:
+        return f"{name}, máy chủ không rõ"
+    host, port, database = found
+    server = (host or "máy này") + (f":{port}" if port else "")
+    return f"{name} trên máy chủ {server}, cơ sở dữ liệu {database or '(mặc định)'}"
+
+
 def redact(url: str) -> str:
-    """The URL with its password replaced by ***, safe to show and to log."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rsplit("@", 1)
-    return url.replace(netloc[0], f"{parts.username or ''}:***", 1) if len(netloc) == 2 else url
+    """The store's address safe to show and to log: a SQLite path as it is, a server as scheme://host:port/db only."""
+    try:
+        if store_kind(url) == "sqlite":
+            return url
+    except ValueError:
+        pass
+    scheme = _scheme(url)
+    found = endpoint(url)
+    if found is None:
+        return f"{scheme}://(địa chỉ không hiển thị được)"
+    host, port, database = found
+    return f"{scheme}://{host}{':' + port if port else ''}/{database}"
+
+
+def _reason(exc: BaseException) -> str:
+    """A fixed Vietnamese reason for a database failure: never the driver's text, which may quote the URL."""
+    if isinstance(exc, sqlite3.Error):
+        name = getattr(exc, "sqlite_errorname", "") or ""
+        for prefix, text in _SQLITE_REASONS:
+            if name.startswith(prefix):
+                return text
+        if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
+            return _CORRUPT
+        return "cơ sở dữ liệu SQLite báo lỗi"
+    if isinstance(exc, OSError):
+        return _OS_REASONS.get(exc.errno or 0, "không đọc hoặc ghi được tệp")
+    state = getattr(exc, "sqlstate", None)
+    if state:
+        return _PG_STATES.get(state, _PG_STATES.get(state[:2], "máy chủ cơ sở dữ liệu báo lỗi"))
+    if type(exc).__name__ == "ProgrammingError":  # psycopg refused the address itself, before connecting
+        return (
+            "địa chỉ kho không hợp lệ; ký tự đặc biệt trong mật khẩu phải được mã hoá "
+            "(ví dụ # thành %23, / thành %2F, ? thành %3F, @ thành %40, % thành %25)"
+        )
+    if type(exc).__module__.startswith("psycopg"):
+        return "không kết nối được máy chủ (máy chủ tắt, sai tên máy chủ hoặc cổng, hoặc mạng chặn)"
+    return _CORRUPT
+
+
+_CORRUPT = "dữ liệu trong kho bị hỏng, không đọc được"
+_SQLITE_REASONS = [
+    ("SQLITE_READONLY", "kho chỉ cho đọc, không ghi được (tệp hoặc ổ đĩa không cho ghi)"),
+    ("SQLITE_CORRUPT", _CORRUPT),
+    ("SQLITE_NOTADB", "tệp không phải cơ sở dữ liệu SQLite (có thể đã bị ghi đè hoặc hỏng)"),
+    ("SQLITE_BUSY", "kho đang bị một tiến trình khác khoá quá lâu"),
+    ("SQLITE_LOCKED", "kho đang bị một tiến trình khác khoá quá lâu"),
+    ("SQLITE_FULL", "ổ đĩa đã đầy"),
+    ("SQLITE_CANTOPEN", "không mở được tệp (thiếu quyền, hoặc thư mục không tồn tại)"),
+    ("SQLITE_PERM", "không có quyền mở tệp"),
+    ("SQLITE_IOERR", "lỗi đọc ghi ổ đĩa"),
+]
+_OS_REASONS = {
+    errno.EACCES: "không có quyền đọc hoặc ghi",
+    errno.EPERM: "không có quyền đọc hoặc ghi",
+    errno.EROFS: "ổ đĩa chỉ cho đọc",
+    errno.ENOSPC: "ổ đĩa đã đầy",
+    errno.ENOENT: "thư mục không tồn tại",
+    errno.ENOTDIR: "đường dẫn không phải thư mục",
+}
+_PG_STATES = {
+    "28P01": "máy chủ từ chối tên người dùng hoặc mật khẩu",
+    "28000": "máy chủ từ chối tên người dùng hoặc mật khẩu",
+    "3D000": "cơ sở dữ liệu không tồn tại trên máy chủ",
+    "25006": "kho chỉ cho đọc, không ghi được (cơ sở dữ liệu đặt chế độ chỉ đọc)",
+    "42501": "tài khoản cơ sở dữ liệu không có quyền",
+    "53100": "ổ đĩa của máy chủ cơ sở dữ liệu đã đầy",
+    "08": "không kết nối được máy chủ (máy chủ tắt, sai tên máy chủ hoặc cổng, hoặc mạng chặn)",
+    "53": "máy chủ cơ sở dữ liệu đang quá tải",
+    "57": "máy chủ cơ sở dữ liệu đang khởi động lại hoặc tắt",
+}
+
+
+def _read_only(exc: BaseException) -> bool:
+    return str(getattr(exc, "sqlite_errorname", "")).startswith("SQLITE_READONLY") or getattr(exc, "sqlstate", None) == "25006"
 
 
 @dataclass(frozen=True)
@@ -160,6 +295,7 @@ class Snapshot:
     fetched_at: dt.datetime
     last_checked_at: dt.datetime
     raw: RawWorkbook
+    skipped: int = 0  # newer versions passed over because their payload no longer decodes
 
 
 class _Sqlite:
@@ -167,16 +303,22 @@ class _Sqlite:
 
     def __init__(self, url: str) -> None:
         self.path = store_path(url)
-        self.where = str(self.path)
+        self.where = store_label(url)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"Không tạo được thư mục cho kho lưu trữ lịch sử {self.where}: {exc.strerror}") from exc
+            raise StoreError(f"Không tạo được thư mục cho kho lưu trữ lịch sử ({self.where}): {_reason(exc)}.") from None
 
     def connect(self) -> Any:
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.OperationalError as exc:
+            if not _read_only(exc):
+                db.close()
+                raise
+            # A read-only file can still be read: the fallback to the last good version needs nothing more.
         return db
 
     def sql(self, query: str) -> str:
@@ -201,7 +343,7 @@ class _Postgres:
         self._psycopg = psycopg
         # SQLAlchemy-style "postgresql+psycopg://" is accepted too: libpq only knows postgresql://.
         self.url = re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql://", url)
-        self.where = redact(self.url)
+        self.where = store_label(url)
 
     def connect(self) -> Any:
         return self._psycopg.connect(self.url, autocommit=True, connect_timeout=10, application_name="songiang-dashboard")
@@ -229,8 +371,14 @@ class SnapshotStore:
         self.kind = store_kind(url)
         self._backend: _Sqlite | _Postgres = _Sqlite(url) if self.kind == "sqlite" else _Postgres(url)
         self.where = self._backend.where
-        with self._session() as db:
-            self._backend.create(db)
+        self.read_only = False
+        try:
+            with self._session("mở") as db:
+                self._backend.create(db)
+        except StoreError as exc:
+            if not exc.read_only:
+                raise
+            self.read_only = True  # still worth opening: the last good version can be read from it
 
     @property
     def path(self) -> Path:
@@ -239,31 +387,38 @@ class SnapshotStore:
         return self._backend.path
 
     @contextlib.contextmanager
-    def _session(self) -> Iterator[Any]:
-        """A connection, closed afterwards; any database failure becomes a StoreError."""
+    def _session(self, action: str) -> Iterator[Any]:
+        """A connection, closed afterwards; any database failure becomes a StoreError with a fixed Vietnamese reason.
+
+        The driver's own message is never kept, not even as the exception's cause: libpq quotes the URL
+        back (password included) when it cannot parse it.
+        """
         db = None
+        failure: BaseException | None = None
         try:
             db = self._backend.connect()
             yield _Db(db, self._backend.sql)
-        except (sqlite3.Error, OSError) as exc:
-            raise StoreError(f"Không mở được kho lưu trữ lịch sử {self.where}: {exc}") from exc
+        except (sqlite3.Error, OSError, zlib.error, ValueError, KeyError, IndexError, TypeError) as exc:
+            failure = exc  # ValueError and the like: rows that do not parse, i.e. a damaged store
         except Exception as exc:
-            if self.kind == "postgresql" and isinstance(exc, self._backend._psycopg.Error):
-                detail = str(exc).replace(getattr(self._backend, "url", ""), self.where).strip().splitlines()
-                raise StoreError(
-                    f"Không kết nối được kho lưu trữ lịch sử {self.where}: {detail[0] if detail else type(exc).__name__}"
-                ) from exc
-            raise
+            if self.kind != "postgresql" or not isinstance(exc, self._backend._psycopg.Error):
+                raise
+            failure = exc
         finally:
             if db is not None:
-                db.close()
+                with contextlib.suppress(Exception):
+                    db.close()
+        if failure is not None:
+            raise StoreError(
+                f"Không {action} được kho lưu trữ lịch sử ({self.where}): {_reason(failure)}.", read_only=_read_only(failure)
+            ) from None
 
     def record(self, raw: RawWorkbook, ds: Dataset, source: str) -> tuple[int, bool]:
         """Store this fetch if its content changed since the last one; returns (snapshot id, was new)."""
         encoded = _encoded_tabs(raw)  # once, for the hash and (if new) the stored payload
         digest = content_hash(raw, encoded)
         now = raw.fetched_at.astimezone(dt.UTC).isoformat()
-        with self._session() as db:
+        with self._session("ghi vào") as db:
             self._backend.begin_write(db.raw, source)
             try:
                 row = db.execute("SELECT id, content_hash FROM snapshots WHERE source = ? ORDER BY id DESC LIMIT 1", (source,)).fetchone()
@@ -307,34 +462,39 @@ class SnapshotStore:
         )
 
     def latest(self, source: str) -> Snapshot | None:
-        """The last good version of a source, to show when a fetch fails."""
-        with self._session() as db:
-            row = db.execute(
-                "SELECT id, fetched_at, last_checked_at, payload FROM snapshots WHERE source = ? ORDER BY id DESC LIMIT 1", (source,)
-            ).fetchone()
-        if row is None:
-            return None
-        fetched, checked = dt.datetime.fromisoformat(row[1]), dt.datetime.fromisoformat(row[2])
-        return Snapshot(row[0], fetched, checked, _unpack(bytes(row[3]), checked))
+        """The newest version of a source that still decodes, to show when a fetch fails; damaged ones are counted and passed over."""
+        skipped = 0
+        with self._session("đọc") as db:
+            ids = [row[0] for row in db.execute("SELECT id FROM snapshots WHERE source = ? ORDER BY id DESC", (source,)).fetchall()]
+            for snapshot_id in ids:  # one payload at a time: each is a whole workbook
+                row = db.execute("SELECT fetched_at, last_checked_at, payload FROM snapshots WHERE id = ?", (snapshot_id,)).fetchone()
+                try:
+                    fetched, checked = dt.datetime.fromisoformat(row[0]), dt.datetime.fromisoformat(row[1])
+                    return Snapshot(int(snapshot_id), fetched, checked, _unpack(bytes(row[2]), checked), skipped)
+                except (ValueError, TypeError):
+                    skipped += 1
+        if skipped:
+            raise StoreError(f"Không đọc được kho lưu trữ lịch sử ({self.where}): {skipped} phiên bản đã lưu đều bị hỏng.")
+        return None
 
     def count(self, source: str) -> int:
         """How many distinct versions of a source are stored."""
-        with self._session() as db:
+        with self._session("đọc") as db:
             return _count(db, source)
 
     def first_seen(self, source: str) -> pd.DataFrame:
         """entity, key, week, first_seen (UTC): when each weekly report first appeared in a fetch."""
-        with self._session() as db:
+        with self._session("đọc") as db:
             return _first_seen(db, source)
 
     def changes(self, source: str) -> pd.DataFrame:
         """Every figure rewritten or removed between stored versions: entity, name, week, old, new, noticed_at."""
-        with self._session() as db:
+        with self._session("đọc") as db:
             return _changes(db, source)
 
     def history(self, source: str) -> tuple[pd.DataFrame, pd.DataFrame, int]:
         """first_seen, changes and count over one connection (one round of connecting to PostgreSQL, not three)."""
-        with self._session() as db:
+        with self._session("đọc") as db:
             return _first_seen(db, source), _changes(db, source), _count(db, source)
 
 

@@ -69,12 +69,19 @@ def as_api_values(rows: list[list[object]]) -> list[list[object]]:
     return out
 
 
+def reply(status: int = 200, body: object = "", **headers: str) -> tuple[int, dict[str, str], str]:
+    """A fault that is a whole answer: a status, a body (JSON-encoded unless it is text) and headers."""
+    text = body if isinstance(body, str) else json.dumps(body)
+    return (status, {"Content-Type": "application/json", **{k.replace("_", "-"): v for k, v in headers.items()}}, text)
+
+
 class FakeGoogle:
     """Register with a responses.RequestsMock; set `tabs`, queue faults, read `calls`."""
 
     def __init__(self, mock: responses.RequestsMock, tabs: dict[str, list[list[object]]]) -> None:
         self.tabs = {title: as_api_values(rows) for title, rows in tabs.items()}
         self.gids = {title: 1000 + i for i, title in enumerate(self.tabs)}
+        self.hidden: set[str] = set()
         self.faults: dict[str, deque] = defaultdict(deque)
         self.calls: dict[str, int] = defaultdict(int)
         self.token_requests: list[str] = []
@@ -85,8 +92,13 @@ class FakeGoogle:
         mock.add_callback(responses.GET, re.compile(r"https://docs\.google\.com/spreadsheets/d/[^/]+/export.*"), callback=self._export)
 
     def fail(self, endpoint: str, *faults: object) -> None:
-        """Queue faults for an endpoint (token, metadata, batchGet, export): a status, 'timeout', 'reset', 'malformed'."""
+        """Queue faults for an endpoint (token, metadata, batchGet, export): a status, 'timeout', 'reset', 'malformed',
+        'truncated' (the connection closes before the body announced by Content-Length is complete), or a `reply(...)`."""
         self.faults[endpoint].extend(faults)
+
+    def add_tab(self, title: str, rows: list[list[object]]) -> None:
+        self.tabs[title] = as_api_values(rows)
+        self.gids[title] = 1000 + len(self.gids)
 
     def rename(self, old: str, new: str) -> None:
         self.tabs = {(new if t == old else t): rows for t, rows in self.tabs.items()}
@@ -103,6 +115,10 @@ class FakeGoogle:
             raise requests.exceptions.ConnectionError("fake connection reset by peer")
         if fault == "malformed":
             return (200, {"Content-Type": "application/json"}, "{not json")
+        if fault == "truncated":
+            return (200, {"Content-Type": "application/json", "Content-Length": "4096"}, '{"spreadsheetId": "')
+        if isinstance(fault, tuple):
+            return fault
         if isinstance(fault, int):
             body = {"error": {"code": fault, "message": f"fake {fault}", "status": "FAKE"}}
             return (fault, {"Content-Type": "application/json"}, json.dumps(body))
@@ -130,13 +146,14 @@ class FakeGoogle:
         if (fault := self._fault("metadata")) is not None:
             return fault
         key = urlparse(request.url).path.rsplit("/", 1)[-1]
+        self.last_metadata_fields = parse_qs(urlparse(request.url).query).get("fields", [""])[0]
         if key != KEY:
             return (
                 404,
                 {"Content-Type": "application/json"},
                 json.dumps({"error": {"code": 404, "message": "Requested entity was not found.", "status": "NOT_FOUND"}}),
             )
-        sheets = [{"properties": {"sheetId": self.gids[t], "title": t}} for t in self.tabs]
+        sheets = [{"properties": {"sheetId": self.gids[t], "title": t} | ({"hidden": True} if t in self.hidden else {})} for t in self.tabs]
         return (200, {"Content-Type": "application/json"}, json.dumps({"properties": {"title": "Báo cáo i-HaTinh"}, "sheets": sheets}))
 
     def _batch_get(self, request):
@@ -174,3 +191,74 @@ def xlsx_bytes(tabs: dict[str, list[list[object]]]) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+class SlowGoogle:
+    """A real HTTP server on loopback that answers like Google, but sends batchGet's body one byte every `every` seconds.
+
+    `responses` cannot model time: only a socket that really trickles shows whether a read timeout
+    (which restarts at every byte) or a wall-clock deadline bounds a fetch. Use as a context manager;
+    `info()` is a service account whose token URI points here, `api` the Sheets API root.
+    """
+
+    def __init__(self, every: float = 0.25, body: bytes = b'{"valueRanges": []}' + b" " * 400) -> None:
+        import http.server
+        import threading
+
+        self.every, self.body, self.batch_gets = every, body, 0
+        self.stop = threading.Event()
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:  # quiet
+                pass
+
+            def _send(self, body: bytes, trickle: bool = False) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.flush()
+                for i in range(len(body)) if trickle else ():
+                    if outer.stop.wait(outer.every):
+                        return
+                    try:
+                        self.wfile.write(body[i : i + 1])
+                        self.wfile.flush()
+                    except OSError:  # the client gave up: what the deadline is for
+                        return
+                if not trickle:
+                    self.wfile.write(body)
+
+            def do_POST(self) -> None:  # the OAuth token
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                self._send(json.dumps({"access_token": "ya29.slow", "expires_in": 3600, "token_type": "Bearer"}).encode())
+
+            def do_GET(self) -> None:
+                if "values:batchGet" in self.path:
+                    outer.batch_gets += 1
+                    self._send(outer.body, trickle=True)
+                else:
+                    sheets = [{"properties": {"sheetId": 0, "title": "Thôn"}}]
+                    self._send(json.dumps({"properties": {"title": "Chậm"}, "sheets": sheets}).encode())
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.root = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.api = f"{self.root}/v4/spreadsheets"
+
+    def info(self) -> dict[str, str]:
+        return service_account_info() | {"token_uri": f"{self.root}/token"}
+
+    def __enter__(self) -> SlowGoogle:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)

@@ -173,7 +173,7 @@ def test_the_snapshot_command_writes_to_postgresql_and_reports_a_store_it_cannot
     assert (first.returncode, again.returncode) == (0, 0), first.stderr
     assert first.stdout.startswith("Đã lưu phiên bản mới #1") and again.stdout.startswith("Không thay đổi so với phiên bản #1")
     down = run("snapshot", str(sample_path), "--store", "postgresql://cron:pw-4714@127.0.0.1:1/songiang")
-    assert down.returncode == 2 and down.stderr.startswith("Lỗi: Không kết nối được kho lưu trữ lịch sử postgresql://cron:***@127.0.0.1:1/")
+    assert down.returncode == 2 and down.stderr.startswith("Lỗi: Không mở được kho lưu trữ lịch sử (PostgreSQL trên máy chủ 127.0.0.1:1, ")
     assert "pw-4714" not in down.stderr and "Traceback" not in down.stderr
     unknown = run("snapshot", str(sample_path), "--store", "mysql://h/db")
     assert unknown.returncode == 2 and "chưa được hỗ trợ" in unknown.stderr

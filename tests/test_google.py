@@ -1,10 +1,12 @@
 """The Google sources against a fake Google at the HTTP edge, with the real gspread and google-auth."""
 
 import json
+import math
+import time
 
 import pytest
 import responses
-from fake_google import KEY, SHEET_URL, FakeGoogle, key_material, service_account_info, xlsx_bytes
+from fake_google import KEY, SHEET_URL, FakeGoogle, SlowGoogle, key_material, reply, service_account_info, xlsx_bytes
 
 from conftest import TODAY
 from lib import live
@@ -61,9 +63,10 @@ def test_the_request_asks_for_unformatted_values_serial_dates_and_read_only_scop
     assert google.token_requests == ["https://www.googleapis.com/auth/spreadsheets.readonly"]
 
 
-def test_every_request_has_a_timeout(google, reader):
+def test_every_request_has_a_timeout_and_every_fetch_a_deadline(google, reader):
     reader.read(KEY)
     assert reader.http.timeout == (5, 30)
+    assert reader.policy.deadline == 30.0
 
 
 def test_a_sheet_read_through_the_api_validates_like_the_xlsx(google, reader, tmp_path):
@@ -209,3 +212,125 @@ def test_the_snapshot_command_stores_only_changed_versions(google, tmp_path, cap
     assert SnapshotStore(store).count(f"google:{KEY}") == 2
     google.fail("batchGet", 404)
     assert main(["snapshot", SHEET_URL, "--credentials", str(key_file), "--store", store]) == 2
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "fault"),
+    [
+        ("metadata", reply(200, {"properties": {"title": "Báo cáo"}})),  # no "sheets"
+        ("metadata", reply(200, {"sheets": [{"properties": {"sheetId": "abc", "title": "Thôn"}}]})),
+        ("metadata", reply(200, [{"sheets": []}])),  # a list, not an object
+        ("metadata", reply(200, {"sheets": [{"properties": {"sheetId": 1}}]})),  # a tab without a title
+        ("metadata", reply(200, {"sheets": {"Thôn": 1}})),
+        ("metadata", reply(200, "[" * 100_000)),  # nesting deep enough to exhaust the JSON parser's recursion
+        ("batchGet", reply(200, {"valueRanges": [{"values": "Thôn 1"}] * len(TABS)})),  # rows that are text, not lists
+        ("batchGet", reply(200, {"valueRanges": [{"values": [[{"formula": "=1"}]]}] * len(TABS)})),  # a cell that is not a value
+    ],
+)
+def test_an_answer_that_is_not_what_the_api_documents_is_a_malformed_fetch(google, reader, endpoint, fault):
+    google.fail(endpoint, fault)
+    with pytest.raises(FetchError) as caught:
+        reader.read(KEY)
+    assert caught.value.reason == "malformed"
+    assert str(caught.value) == "Google trả về dữ liệu không đọc được. Bảng sẽ tự đọc lại sau ít phút."
+    assert google.calls[endpoint] == 1  # a malformed answer is not retried
+
+
+def test_a_body_cut_short_is_retried_and_then_a_network_failure(google, reader, sleeps):
+    google.fail("batchGet", "truncated")
+    assert reader.read(KEY).tabs["Thôn"]  # the second try gets the whole body
+    assert google.calls["batchGet"] == 2 and sleeps == [0.5]
+    google.fail("batchGet", *["truncated"] * 3)
+    with pytest.raises(FetchError) as caught:
+        reader.read(KEY)
+    assert caught.value.reason == "network" and "ngắt giữa chừng" in str(caught.value)
+    assert google.calls["batchGet"] == 5
+
+
+@pytest.mark.parametrize("header", ["-1", "nan", "-inf"])
+def test_a_retry_after_that_is_not_a_wait_falls_back_to_the_backoff(google, header):
+    slept = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        time.sleep(seconds)  # the real one: it refuses a negative or NaN wait
+
+    reader = ServiceAccountReader(service_account_info(), policy=RetryPolicy(base_delay=0.01, max_delay=0.05, sleep=sleep))
+    google.fail("batchGet", reply(429, {"error": {"code": 429}}, Retry_After=header), reply(503, {}, Retry_After=header))
+    assert reader.read(KEY).tabs["Thôn"]
+    assert google.calls["batchGet"] == 3
+    assert all(math.isfinite(s) and 0 <= s <= 0.05 for s in slept) and len(slept) == 2
+
+
+def test_the_first_tab_s_id_may_be_left_out_as_zero(google, reader):
+    google.gids["Thôn"] = 0
+    google.fail(
+        "metadata", reply(200, {"sheets": [{"properties": {"title": t} | ({"sheetId": g} if g else {})} for t, g in google.gids.items()]})
+    )
+    raw = reader.read(KEY)
+    assert raw.gids["Thôn"] == 0 and raw.cell_link("Thôn", "A2").endswith("#gid=0&range=A2")
+
+
+def test_hidden_tabs_are_named_from_the_metadata(google, reader):
+    google.hidden = {"Đơn vị"}
+    raw = reader.read(KEY)
+    assert raw.hidden_tabs == frozenset({"Đơn vị"})
+    assert "sheets.properties(sheetId,title,hidden)" in google.last_metadata_fields
+
+
+def test_a_tab_added_after_start_up_is_read_once_the_tab_list_is_forgotten(google, reader):
+    reader.read(KEY)
+    google.add_tab("Ghi chú", [["Thôn", "Ghi chú"], ["Thôn 1", "mới"]])
+    assert "Ghi chú" not in reader.read(KEY).tabs  # the tab list is kept between reads: one call fewer per refresh
+    reader.forget(KEY)
+    assert reader.read(KEY).tabs["Ghi chú"] == [["Thôn", "Ghi chú"], ["Thôn 1", "mới"]]
+    assert google.calls["metadata"] == 2
+
+
+def test_a_body_that_trickles_in_is_cut_off_at_the_fetch_deadline():
+    """One byte every 0,25 s never trips a 5 s read timeout; the 1,5 s deadline for the whole fetch does."""
+    with SlowGoogle(every=0.25) as slow:
+        policy = RetryPolicy(deadline=1.5, sleep=lambda s: None)
+        reader = ServiceAccountReader(slow.info(), timeout=(5, 5), policy=policy, api_root=slow.api)
+        started = time.monotonic()
+        with pytest.raises(FetchError) as caught:
+            reader.read(KEY)
+        elapsed = time.monotonic() - started
+    assert caught.value.reason == "network" and "Google trả lời quá chậm: sau 1,5 giây" in str(caught.value)
+    assert 1.5 <= elapsed < 3.5  # the old code read on for 105 s (420 bytes at 4 a second)
+    assert slow.batch_gets == 1  # no retry once the deadline has passed
+
+
+def test_retries_stop_before_the_deadline_instead_of_sleeping_past_it(google, sleeps):
+    clock = [0.0]
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        clock[0] += seconds
+
+    policy = RetryPolicy(attempts=5, base_delay=4, max_delay=30, deadline=10, sleep=sleep, clock=lambda: clock[0])
+    reader = ServiceAccountReader(service_account_info(), policy=policy)
+    google.fail("batchGet", *[503] * 5)
+    with pytest.raises(FetchError) as caught:
+        reader.read(KEY)
+    assert caught.value.reason == "server"
+    assert sleeps == [4] and google.calls["batchGet"] == 2  # a second wait of 8 s would end after the 10 s deadline
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [reply(200, [1, 2]), reply(200, {"sheets": [{"properties": {"sheetId": "abc", "title": "Thôn"}}]}), "truncated"],
+)
+def test_check_exits_2_with_a_message_whatever_google_sends(google, tmp_path, capsys, fault):
+    from lib.__main__ import main
+
+    key_file = tmp_path / "key.json"
+    key_file.write_text(json.dumps(service_account_info()))
+    live.forget_readers()
+    live._reader(live.resolve(KEY, service_account_info())).policy = RetryPolicy(sleep=lambda s: None)
+    google.fail("metadata", *[fault] * 3)
+    status = main(["check", SHEET_URL, "--credentials", str(key_file)])
+    out = capsys.readouterr()
+    assert status == 2
+    assert out.err.startswith("Lỗi: ") and ("Google trả về dữ liệu không đọc được" in out.err or "ngắt giữa chừng" in out.err)
+    assert "Traceback" not in out.err

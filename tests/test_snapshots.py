@@ -48,11 +48,13 @@ def test_the_same_content_is_stored_once(store):
     assert store.latest("s").last_checked_at == at(D1, 11)
 
 
-def test_a_snapshot_round_trips_every_cell_including_dates(store):
+def test_a_snapshot_round_trips_every_cell_including_dates_and_hidden_tabs(store):
     raw, ds = fetched(at(D1, 10))
+    raw.hidden_tabs = frozenset({"Đơn vị"})
     store.record(raw, ds, "s")
     back = store.latest("s").raw
     assert back.tabs == raw.tabs and content_hash(back) == content_hash(raw)
+    assert back.hidden_tabs == frozenset({"Đơn vị"})
 
 
 def test_a_past_week_rewritten_after_its_deadline_is_a_history_change(store):
@@ -158,8 +160,47 @@ def test_store_urls():
         store_kind("mysql://h/db")
     with pytest.raises(ValueError):
         store_path("postgresql://host/db")
-    assert redact("postgresql://u:p%40ss@db.example:5432/x") == "postgresql://u:***@db.example:5432/x"
+    assert redact("postgresql://u:p%40ss@db.example:5432/x") == "postgresql://db.example:5432/x"
     assert redact("postgresql://db.example/x") == "postgresql://db.example/x"
+    assert redact("sqlite:///data/x.sqlite") == "sqlite:///data/x.sqlite"
+
+
+# A password typed without %-encoding, in every place it can end up; the host and database to show.
+PASSWORD_SHAPES = [
+    ("postgresql://u:Pa55#word@db.internal:5433/songiang", "db.internal:5433", "songiang"),
+    ("postgresql://u:Pa55/word@db.internal/songiang", None, None),  # libpq reads host 'u', port 'Pa55': nothing to show
+    ("postgresql://u:Pa55?word@db.internal/songiang", "db.internal", "songiang"),
+    ("postgresql://u@db.internal/songiang?password=Pa55word", "db.internal", "songiang"),
+    ("postgresql://u:Pa55%ZZword@db.internal/songiang", "db.internal", "songiang"),
+    ("postgres://u:[Pa55word]@db.internal/songiang", "db.internal", "songiang"),
+    ("postgresql://db.internal/songiang?password=Pa55@word", None, None),  # an '@' in the query: 'word' is no host
+    ("postgresql://u:Pa55@word@db.internal/songiang", None, None),
+    ("postgresql+psycopg://u:Pa55word@[::1]:5432/songiang", "[::1]:5432", "songiang"),
+]
+
+
+def on_port(shape: str, port: int) -> str:
+    """The same address shape, pointed at a loopback port where nothing listens."""
+    for server in ("db.internal:5433", "[::1]:5432", "db.internal"):
+        shape = shape.replace(server, f"127.0.0.1:{port}")
+    return shape
+
+
+def shows_no_password(text: str) -> bool:
+    return "Pa55" not in text and "word" not in text.replace("password", "")
+
+
+@pytest.mark.parametrize(("url", "server", "database"), PASSWORD_SHAPES)
+def test_a_store_address_is_shown_as_its_host_and_database_only(url, server, database):
+    from lib.snapshots import redact, store_label
+
+    shown, label = redact(url), store_label(url)  # never raises, whatever was typed
+    assert shows_no_password(shown) and shows_no_password(label)
+    if server is None:
+        assert shown.endswith("://(địa chỉ không hiển thị được)") and label == "PostgreSQL, máy chủ không rõ"
+    else:
+        assert shown.split("://")[1] == f"{server}/{database}"
+        assert label == f"PostgreSQL trên máy chủ {server}, cơ sở dữ liệu {database}"
 
 
 def test_the_same_url_setting_switches_the_app_to_postgresql(postgres_url, monkeypatch):
@@ -222,8 +263,55 @@ def test_an_unreachable_store_names_the_server_but_never_the_password():
         with pytest.raises(StoreError) as caught:
             SnapshotStore(url)
     message = str(caught.value)
-    assert f"postgresql://songiang:***@127.0.0.1:{port}/x" in message and "Không kết nối được kho lưu trữ lịch sử" in message
-    assert "mật" not in message and "m%E1" not in message
+    assert message == (
+        f"Không mở được kho lưu trữ lịch sử (PostgreSQL trên máy chủ 127.0.0.1:{port}, cơ sở dữ liệu x): "
+        "không kết nối được máy chủ (máy chủ tắt, sai tên máy chủ hoặc cổng, hoặc mạng chặn)."
+    )
+
+
+@pytest.mark.parametrize(("shape", "server", "database"), PASSWORD_SHAPES)
+def test_a_store_error_never_carries_the_driver_s_text_or_the_password(shape, server, database):
+    """libpq quotes an address it cannot parse back in its error, password included: none of it may survive."""
+    import traceback
+
+    from lib.snapshots import StoreError
+
+    with socket_closed() as port, pytest.raises(StoreError) as caught:
+        SnapshotStore(on_port(shape, port))
+    message = str(caught.value)
+    assert message.startswith("Không mở được kho lưu trữ lịch sử (PostgreSQL")
+    assert (f"127.0.0.1:{port}, cơ sở dữ liệu songiang" in message) == (server is not None)
+    assert shows_no_password("".join(traceback.format_exception(caught.value)))  # no driver error chained either
+
+
+@pytest.mark.parametrize(("shape", "server", "database"), PASSWORD_SHAPES)
+def test_the_snapshot_command_never_prints_the_store_password(shape, server, database, tmp_path, capsys, caplog):
+    import logging
+
+    from lib.__main__ import main
+    from lib.sample import SampleSpec, write_xlsx
+
+    caplog.set_level(logging.DEBUG)
+    path = write_xlsx(SampleSpec(villages=3, units=2, weeks=2, seed=1), tmp_path / "book.xlsx")
+    with socket_closed() as port:
+        status = main(["snapshot", str(path), "--store", on_port(shape, port)])
+    out = capsys.readouterr()
+    assert status == 2 and out.err.startswith("Lỗi: Không mở được kho lưu trữ lịch sử (PostgreSQL")
+    assert shows_no_password(out.out + out.err + caplog.text)
+
+
+@pytest.mark.parametrize(("shape", "server", "database"), PASSWORD_SHAPES)
+def test_the_store_problem_shown_with_fresh_figures_never_holds_the_password(shape, server, database, tmp_path, caplog):
+    import logging
+
+    from lib.sample import SampleSpec, write_xlsx
+
+    caplog.set_level(logging.DEBUG)
+    path = write_xlsx(SampleSpec(villages=3, units=2, weeks=2, seed=1), tmp_path / "book.xlsx")
+    with socket_closed() as port:
+        loaded = live.load(live.resolve(str(path), None, on_port(shape, port)), TODAY)
+    assert loaded.fresh and loaded.store_problem.startswith("Không mở được kho lưu trữ lịch sử")
+    assert shows_no_password(loaded.store_problem + caplog.text)
 
 
 def test_with_the_store_down_fresh_figures_are_still_shown_with_the_reason(tmp_path):
@@ -234,7 +322,7 @@ def test_with_the_store_down_fresh_figures_are_still_shown_with_the_reason(tmp_p
     with socket_closed() as port:
         loaded = live.load(live.resolve(str(path), None, f"postgresql://u:secret@127.0.0.1:{port}/x"), TODAY)
     assert loaded.fresh and loaded.history is None and len(loaded.ds.village_reports) == 20
-    assert "Không kết nối được kho lưu trữ" in loaded.store_problem and "secret" not in loaded.store_problem
+    assert "không kết nối được máy chủ" in loaded.store_problem and "secret" not in loaded.store_problem
     unwritable = live.load(live.resolve(str(path), None, "sqlite:////proc/no/such/dir/x.sqlite"), TODAY)
     assert unwritable.fresh and unwritable.store_problem and unwritable.history is None
 
@@ -378,3 +466,131 @@ def test_settings_never_print_the_key_or_the_store_password():
     printed = repr(settings) + str(config) + repr(config)
     assert config.store_url == url and "pg-secret-4715" not in printed
     assert not [s for s in key_material() if s in printed]
+
+
+# --- a store that can only be read, or is damaged: use what can still be read --------------------
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'live.sqlite'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def google_config(google, store_url):
+    from fake_google import service_account_info
+
+    from lib.google_sheets import RetryPolicy
+
+    live.forget_readers()
+    conf = live.resolve(KEY, service_account_info(), store_url)
+    live._reader(conf).policy = RetryPolicy(sleep=lambda s: None)
+    yield conf
+    live.forget_readers()
+
+
+def execute(url: str, query: str, params: tuple = ()) -> None:
+    """Change the store behind its back, as a disk fault or a stray tool would."""
+    if url.startswith("sqlite:///"):
+        import sqlite3
+
+        with contextlib.closing(sqlite3.connect(url[len("sqlite:///") :], isolation_level=None)) as db:
+            db.execute(query, params)
+    else:
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as db:
+            db.execute(query.replace("?", "%s"), params)
+
+
+@contextlib.contextmanager
+def read_only(url: str):
+    """The store as a read-only mount or a PostgreSQL standby would be: reads work, writes are refused."""
+    if url.startswith("sqlite:///"):
+        import os
+
+        path = Path(url[len("sqlite:///") :])
+        root = os.geteuid() == 0  # root writes through file modes: only the immutable flag stops it
+        flag = subprocess.run(["chattr", "+i", str(path)], capture_output=True) if root else None
+        if root and flag.returncode != 0:
+            pytest.skip("chattr +i is not available here: cannot make a file read-only for root")
+        if not root:
+            path.chmod(0o444)
+        try:
+            yield
+        finally:
+            if root:
+                subprocess.run(["chattr", "-i", str(path)], check=True)
+            else:
+                path.chmod(0o644)
+    else:
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as db:
+            name = db.execute("SELECT current_database()").fetchone()[0]
+            db.execute(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
+        try:
+            yield
+        finally:
+            with psycopg.connect(url, autocommit=True, options="-c default_transaction_read_only=off") as db:
+                db.execute(f'ALTER DATABASE "{name}" SET default_transaction_read_only = off')
+
+
+def test_a_read_only_store_still_gives_the_last_good_version_and_the_history(google, google_config, store_url):
+    good = live.load(google_config, TODAY)
+    with read_only(store_url):
+        google.fail("batchGet", 503, 503, 503)
+        fallback = live.load(google_config, TODAY)
+        assert not fallback.fresh and fallback.problem.reason == "server"
+        assert fallback.ds.village_reports.equals(good.ds.village_reports) and fallback.history.versions == 1
+        google.tabs["Báo cáo thôn"][4][2] = 2  # a new version that cannot be recorded
+        fresh = live.load(google_config, TODAY)
+    assert fresh.fresh and fresh.history.versions == 1
+    assert fresh.store_problem.startswith("Không ghi vào được kho lưu trữ lịch sử (") and "kho chỉ cho đọc" in fresh.store_problem
+    assert live.load(google_config, TODAY).history.versions == 2  # writable again: recorded at the next read
+
+
+def test_a_stored_version_that_no_longer_decodes_is_passed_over_for_the_one_before(google, google_config, store_url):
+    first = live.load(google_config, TODAY)
+    google.tabs["Báo cáo thôn"][4][2] = 2
+    assert live.load(google_config, TODAY).history.versions == 2
+    execute(store_url, "UPDATE snapshots SET payload = ? WHERE id = (SELECT MAX(id) FROM snapshots)", (b"\x78\x9c not zlib",))
+    google.fail("batchGet", 503, 503, 503)
+    fallback = live.load(google_config, TODAY)
+    assert not fallback.fresh and fallback.problem.reason == "server"
+    assert fallback.ds.village_reports.equals(first.ds.village_reports)  # the version before the damaged one
+    assert fallback.store_problem.startswith(
+        "1 phiên bản lưu gần nhất bị hỏng, không đọc được; bảng dùng phiên bản đọc được gần nhất (lúc "
+    )
+
+
+def test_when_every_stored_version_is_damaged_the_fetch_failure_is_reported(google, google_config, store_url):
+    live.load(google_config, TODAY)
+    execute(store_url, "UPDATE snapshots SET payload = ?", (b"{}",))
+    google.fail("batchGet", 404)
+    with pytest.raises(live.FetchError) as caught:
+        live.load(google_config, TODAY)
+    assert caught.value.reason == "not_found"
+
+
+def test_a_damaged_history_leaves_fresh_figures_with_a_banner(google, google_config, store_url):
+    live.load(google_config, TODAY)
+    execute(store_url, "UPDATE facts SET week = 'tuần 1'")
+    loaded = live.load(google_config, TODAY)
+    assert loaded.fresh and loaded.history is None and len(loaded.ds.village_reports) > 0
+    assert loaded.store_problem.endswith("): dữ liệu trong kho bị hỏng, không đọc được.")
+
+
+def test_a_file_that_is_not_a_database_leaves_fresh_figures_with_a_banner(google, tmp_path):
+    from fake_google import service_account_info
+
+    path = tmp_path / "live.sqlite"
+    path.write_bytes(b"not a database, " * 512)
+    live.forget_readers()
+    loaded = live.load(live.resolve(KEY, service_account_info(), f"sqlite:///{path}"), TODAY)
+    assert loaded.fresh and loaded.history is None and len(loaded.ds.village_reports) > 0
+    assert loaded.store_problem == (
+        f"Không mở được kho lưu trữ lịch sử (tệp SQLite {path}): tệp không phải cơ sở dữ liệu SQLite (có thể đã bị ghi đè hoặc hỏng)."
+    )
