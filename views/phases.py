@@ -6,7 +6,8 @@ import streamlit as st
 
 from lib import metrics
 from lib.fmt import fmt_date, fmt_int, fmt_pct, fmt_signed, md_escape
-from views.common import board_or_stop, inert, percent_floor, progress_column, require_admission
+from lib.tables import percent_floor
+from views.common import board_or_stop, inert, progress_column, require_admission
 
 require_admission()
 st.title("Giai đoạn")

@@ -4,13 +4,14 @@ import datetime as dt
 
 import streamlit as st
 
-from lib import charts
+from lib import charts, tables
 from lib.config import TIMEZONE
 from lib.fmt import fmt_date, fmt_int, fmt_pct, md_escape
 from lib.live import TIMELINESS_LABEL, timeliness
 from lib.normalize import name_key
 from lib.status import label
-from views.common import board_or_stop, inert, issue_table, percent_floor, progress_column, require_admission
+from lib.tables import percent_floor
+from views.common import board_or_stop, inert, issue_table, progress_column, require_admission
 
 require_admission()
 st.title("Theo thôn")
@@ -57,10 +58,8 @@ if selected:
         last = vw[(vw["name"] == name) & (vw["week"] == s.as_of)]
         accounts = last["accounts"].iloc[0] if len(last) else None
         sent = last["reports_sent"].iloc[0] if len(last) else None
-        cards.metric(
-            "Tài khoản đăng ký", fmt_int(None if accounts is None or str(accounts) == "<NA>" else int(accounts)), border=True, width=170
-        )
-        cards.metric("Phản ánh đã gửi", fmt_int(None if sent is None or str(sent) == "<NA>" else int(sent)), border=True, width=170)
+        cards.metric("Tài khoản đăng ký", fmt_int(tables.optional_int(accounts)), border=True, width=170)
+        cards.metric("Phản ánh đã gửi", fmt_int(tables.optional_int(sent)), border=True, width=170)
         mine = report_status[report_status["name"] == name].sort_values("week", ascending=False)
         with st.expander("Lịch sử báo cáo", expanded=False):
             st.dataframe(
