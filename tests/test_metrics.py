@@ -63,17 +63,6 @@ def test_units_are_carried_forward_against_their_staff():
     assert (first["UBND xã"]["needed"], first["UBND xã"]["meets_target"]) == (5, False)
 
 
-def test_phase_results_take_the_last_week_by_the_phase_end_and_the_gain_within():
-    ds = check()
-    cw = metrics.commune_weekly(metrics.village_weekly(ds), 0.7)
-    ow = metrics.officials_weekly(metrics.unit_weekly(ds))
-    phase1, phase2, sustain = metrics.phase_results(ds, cw, ow)
-    assert (phase1.end_week, phase1.installed_end, phase1.gain, phase1.officials_end) == (D1, 70, 70, 35)
-    assert (phase2.end_week, phase2.installed_end, phase2.gain, phase2.met) == (D2, 165, 95, False)
-    assert phase2.rate_end == pytest.approx(0.55)
-    assert (sustain.installed_end, sustain.gain) == (165, 0)
-
-
 def test_a_workbook_without_reports_shows_every_village_as_not_reported():
     ds = check(Bao_cao_thon=[REPORTS[0]], Bao_cao_don_vi=[["Ngày báo cáo", "Tên đơn vị", "Số cán bộ đã cài đặt"]])
     s = metrics.summary(ds)
@@ -122,12 +111,3 @@ def test_the_default_deadline_is_the_end_of_the_current_phase():
     assert metrics.default_deadline(phases, dt.date(2026, 4, 23)) == dt.date(2026, 4, 30)
     assert metrics.default_deadline(phases, dt.date(2026, 11, 26)) == dt.date(2026, 12, 31)
     assert metrics.default_deadline(phases, dt.date(2026, 4, 1)) == dt.date(2026, 4, 20)
-
-
-def test_village_phases_give_each_villages_rate_at_the_end_and_gain_within():
-    ds = check(Bao_cao_thon=REPORTS + [[D3, "Thôn Trung Hòa", 80]])
-    table = metrics.village_phases(metrics.village_weekly(ds), ds.campaign.phases).set_index("Thôn")
-    assert table.loc["Thôn Trung Hòa", "Giai đoạn 1: tỷ lệ"] == 0.30  # 30 / 100 at 16/04
-    assert table.loc["Thôn Trung Hòa", "Giai đoạn 2: tăng"] == 50  # 30 -> 80 between 20/04 and 30/04
-    assert table.loc["Thôn 1", "Giai đoạn 2: tăng"] == 50  # 40 -> 90, carried to 30/04
-    assert table.loc["Thôn Yên Thọ", "Giai đoạn 1: tỷ lệ"] == 0.0 and table.loc["Thôn Yên Thọ", "Duy trì: tăng"] == 0

@@ -2,7 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lib import tables
+from conftest import D3, REPORTS, check
+from lib import metrics, tables
 
 
 def test_rates_show_as_whole_percents_rounded_down():
@@ -25,3 +26,11 @@ def test_rates_show_as_whole_percents_rounded_down():
 )
 def test_a_cell_without_a_value_reads_as_no_number(cell, number):
     assert tables.optional_int(cell) == number
+
+
+def test_village_phase_rates_are_whole_percents_beside_the_gains():
+    ds = check(Bao_cao_thon=REPORTS + [[D3, "Thôn Trung Hòa", 80]])
+    table = tables.village_phase_rates(metrics.village_weekly(ds), ds.campaign.phases).set_index("Thôn")
+    assert table["Giai đoạn 1: tỷ lệ"].to_dict() == {"Thôn 1": 33, "Thôn Trung Hòa": 30, "Thôn Yên Thọ": 0}  # 40/120, 30/100
+    assert table["Giai đoạn 2: tỷ lệ"].to_dict() == {"Thôn 1": 75, "Thôn Trung Hòa": 80, "Thôn Yên Thọ": 0}  # at 30/04 (D3)
+    assert table["Giai đoạn 2: tăng"].to_dict() == {"Thôn 1": 50, "Thôn Trung Hòa": 50, "Thôn Yên Thọ": 0}
