@@ -229,6 +229,11 @@ def village_table(ds: Dataset, vw: pd.DataFrame, week: dt.date | None) -> pd.Dat
     return now.sort_values(["rate", "name"], na_position="last", kind="stable").reset_index(drop=True)
 
 
+def behind_target(frame: pd.DataFrame) -> pd.DataFrame:
+    """The villages or units of a table still short of their target, lowest rate first (then by name)."""
+    return frame[~frame["meets_target"]].sort_values(["rate", "name"]) if len(frame) else frame
+
+
 @dataclass(frozen=True)
 class Pace:
     """Are we on pace? The recent run-rate, when the target is reached at it, and what a deadline needs."""

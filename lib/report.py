@@ -168,7 +168,7 @@ def build(board: Dashboard, week: dt.date, remarks: str | None = None, now: dt.d
     )
     households = total.households
     meeting = table[table["meets_target"]]["name"].tolist()
-    lagging = table[~table["meets_target"]].sort_values(["rate", "name"])
+    lagging = metrics.behind_target(table)
     missing = board.not_reported(week)
 
     units_week = max((w for w in board.uw["week"].unique() if w <= week), default=None) if not board.uw.empty else None
@@ -177,7 +177,7 @@ def build(board: Dashboard, week: dt.date, remarks: str | None = None, now: dt.d
         int(units["staff"].sum()) if len(units) else int(ds.units["staff"].sum()),
         int(units["installed"].sum()) if len(units) else 0,
     )
-    below = units[~units["meets_target"]].sort_values(["rate", "name"]) if len(units) else units
+    below = metrics.behind_target(units)
 
     change_pp = float(row["change_pp"]) if row is not None else 0.0
     overall = (

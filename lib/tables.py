@@ -8,7 +8,11 @@ from __future__ import annotations
 import pandas as pd
 
 from lib.config import Phase
+from lib.fmt import fmt_int
 from lib.phases import village_phases
+from lib.status import label
+
+OTHER_GROUP = "Khác"  # the group of a unit whose group cell is empty
 
 
 def percent_floor(rates: pd.Series) -> pd.Series:
@@ -19,6 +23,30 @@ def percent_floor(rates: pd.Series) -> pd.Series:
 def optional_int(value: object) -> int | None:
     """A pandas cell as an int, or None where it holds no value (None, NaN, pd.NA, NaT)."""
     return None if value is None or pd.isna(value) else int(value)  # type: ignore[call-overload]
+
+
+def unit_groups(units: pd.DataFrame, at_phase1: pd.DataFrame, target: float) -> list[tuple[str, pd.DataFrame]]:
+    """Each group's table of units at a week: groups in name order; in each, units short of the target first, lowest rate first.
+
+    Columns: name, rate and phase1 (whole percents; phase1 from `at_phase1`, the units at phase 1's week),
+    count ('installed/staff') and status (the traffic-light label against the officials' target).
+    """
+    phase1 = at_phase1.set_index("key")["rate"] if len(at_phase1) else pd.Series(dtype="float64")
+    grouped = units.assign(group=units["group"].fillna(OTHER_GROUP).replace("", OTHER_GROUP))
+    tables = []
+    for group, rows in grouped.groupby("group", sort=True):
+        rows = rows.sort_values(["meets_target", "rate", "name"])
+        table = pd.DataFrame(
+            {
+                "name": rows["name"],
+                "rate": percent_floor(rows["rate"]),
+                "count": [f"{fmt_int(i)}/{fmt_int(t)}" for i, t in zip(rows["installed"], rows["staff"], strict=True)],
+                "phase1": percent_floor(rows["key"].map(phase1).astype("float64")),
+                "status": [label(r, target) for r in rows["rate"]],
+            }
+        )
+        tables.append((str(group), table.reset_index(drop=True)))
+    return tables
 
 
 def village_phase_rates(vw: pd.DataFrame, phases: tuple[Phase, ...]) -> pd.DataFrame:

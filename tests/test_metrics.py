@@ -111,3 +111,11 @@ def test_the_default_deadline_is_the_end_of_the_current_phase():
     assert metrics.default_deadline(phases, dt.date(2026, 4, 23)) == dt.date(2026, 4, 30)
     assert metrics.default_deadline(phases, dt.date(2026, 11, 26)) == dt.date(2026, 12, 31)
     assert metrics.default_deadline(phases, dt.date(2026, 4, 1)) == dt.date(2026, 4, 20)
+
+
+def test_behind_target_lists_only_the_short_lowest_rate_first():
+    frame = metrics.pd.DataFrame(
+        {"name": ["Thôn 3", "Thôn 1", "Thôn 2", "Thôn 4"], "rate": [0.6, 0.8, 0.6, 0.2], "meets_target": [False, True, False, False]}
+    )
+    assert metrics.behind_target(frame)["name"].tolist() == ["Thôn 4", "Thôn 2", "Thôn 3"]  # 20 %, then 60 % by name
+    assert metrics.behind_target(frame.iloc[0:0]).empty

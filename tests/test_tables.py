@@ -28,6 +28,50 @@ def test_a_cell_without_a_value_reads_as_no_number(cell, number):
     assert tables.optional_int(cell) == number
 
 
+UNITS = pd.DataFrame(
+    {
+        "key": ["u1", "u2", "u3", "u4", "u5"],
+        "name": ["UBND xã", "Công an xã", "Đảng ủy", "Trạm Y tế", "Trường TH"],
+        "group": ["Khối Đảng", "Khối Đảng", "Khối Đảng", "", None],
+        "installed": [27, 20, 9, 5, 1234],
+        "staff": [30, 20, 10, 12, 1500],
+        "rate": [0.9, 1.0, 0.9, 5 / 12, 1234 / 1500],
+        "meets_target": [False, True, False, False, False],
+    }
+)
+
+
+def test_unit_groups_list_each_group_short_of_the_target_first_with_phase_one_beside():
+    at_phase1 = pd.DataFrame({"key": ["u1", "u2", "u4"], "rate": [0.5, 0.75, 0.25]})
+    (other, other_table), (party, party_table) = tables.unit_groups(UNITS, at_phase1, 1.0)
+    assert (other, party) == ("Khác", "Khối Đảng")  # an empty group cell counts as "Khác"
+    expected_other = pd.DataFrame(
+        {
+            "name": ["Trạm Y tế", "Trường TH"],
+            "rate": [41, 82],
+            "count": ["5/12", "1.234/1.500"],
+            "phase1": [25, np.nan],
+            "status": ["Chưa đạt", "Chưa đạt"],
+        }
+    )
+    pd.testing.assert_frame_equal(other_table, expected_other, check_dtype=False)
+    expected_party = pd.DataFrame(
+        {
+            "name": ["UBND xã", "Đảng ủy", "Công an xã"],  # equal 90 % by name; the unit that met the target last
+            "rate": [90, 90, 100],
+            "count": ["27/30", "9/10", "20/20"],
+            "phase1": [50, np.nan, 75],
+            "status": ["Gần đạt", "Gần đạt", "Đạt"],
+        }
+    )
+    pd.testing.assert_frame_equal(party_table, expected_party, check_dtype=False)
+
+
+def test_unit_groups_without_a_phase_one_week_leave_that_column_empty():
+    (_, other_table), _ = tables.unit_groups(UNITS, UNITS.iloc[0:0], 1.0)
+    assert other_table["phase1"].isna().all() and other_table["rate"].tolist() == [41, 82]
+
+
 def test_village_phase_rates_are_whole_percents_beside_the_gains():
     ds = check(Bao_cao_thon=REPORTS + [[D3, "Thôn Trung Hòa", 80]])
     table = tables.village_phase_rates(metrics.village_weekly(ds), ds.campaign.phases).set_index("Thôn")
