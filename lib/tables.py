@@ -5,10 +5,12 @@ The screens only lay these out, so what a cell says is decided here and tested h
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from lib.config import Phase
-from lib.fmt import fmt_int
+from lib.fmt import fmt_date, fmt_int
 from lib.phases import village_phases
 from lib.status import label
 
@@ -47,6 +49,17 @@ def unit_groups(units: pd.DataFrame, at_phase1: pd.DataFrame, target: float) -> 
         )
         tables.append((str(group), table.reset_index(drop=True)))
     return tables
+
+
+def village_rows(table: pd.DataFrame, target: float) -> pd.DataFrame:
+    """Every village of a week's table as the list shows it: whole-percent rate, what is still needed, status, last report."""
+    shown = table.assign(
+        rate=percent_floor(table["rate"]),
+        need_text=[f"cần thêm {fmt_int(n)} hộ" if n else "đạt" for n in table["needed"]],
+        status=[label(r, target) for r in table["rate"]],
+        last=[fmt_date(d) if isinstance(d, dt.date) else "chưa báo cáo" for d in table["last_report"]],
+    )
+    return shown[["name", "rate", "need_text", "installed", "smartphone_households", "households", "status", "last"]]
 
 
 def village_phase_rates(vw: pd.DataFrame, phases: tuple[Phase, ...]) -> pd.DataFrame:

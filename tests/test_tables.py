@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import D3, REPORTS, check
+from conftest import D1, D2, D3, REPORTS, check
 from lib import metrics, tables
 
 
@@ -70,6 +70,32 @@ def test_unit_groups_list_each_group_short_of_the_target_first_with_phase_one_be
 def test_unit_groups_without_a_phase_one_week_leave_that_column_empty():
     (_, other_table), _ = tables.unit_groups(UNITS, UNITS.iloc[0:0], 1.0)
     assert other_table["phase1"].isna().all() and other_table["rate"].tolist() == [41, 82]
+
+
+def test_the_village_list_says_what_each_village_still_needs():
+    table = pd.DataFrame(
+        {
+            "name": ["Thôn 1", "Thôn 2", "Thôn 3"],
+            "rate": [100 / 143, 0.75, 0.0],
+            "needed": [1, 0, 1400],
+            "installed": [100, 900, 0],
+            "smartphone_households": [143, 1200, 2000],
+            "households": [160, 1500, 2600],
+            "last_report": [D2, D1, None],
+            "key": ["t1", "t2", "t3"],
+        }
+    )
+    shown = tables.village_rows(table, 0.7)
+    assert shown.to_dict("list") == {
+        "name": ["Thôn 1", "Thôn 2", "Thôn 3"],
+        "rate": [69, 75, 0],
+        "need_text": ["cần thêm 1 hộ", "đạt", "cần thêm 1.400 hộ"],
+        "installed": [100, 900, 0],
+        "smartphone_households": [143, 1200, 2000],
+        "households": [160, 1500, 2600],
+        "status": ["Gần đạt", "Đạt", "Chưa đạt"],
+        "last": ["23/04/2026", "16/04/2026", "chưa báo cáo"],
+    }
 
 
 def test_village_phase_rates_are_whole_percents_beside_the_gains():

@@ -1,6 +1,7 @@
 """Theo thôn: chase specific villages — trend, weekly gains, what is still needed, report history, own issues."""
 
 import datetime as dt
+import functools
 
 import streamlit as st
 
@@ -10,7 +11,6 @@ from lib.fmt import fmt_date, fmt_int, fmt_pct, md_escape
 from lib.live import TIMELINESS_LABEL, timeliness
 from lib.normalize import name_key
 from lib.status import label
-from lib.tables import percent_floor
 from views.common import board_or_stop, inert, issue_table, progress_column, require_admission
 
 require_admission()
@@ -78,17 +78,9 @@ if selected:
             issue_table(board, own, key=f"issues_{name_key(name)}")
 
 st.subheader(f"Tất cả các thôn — tuần {fmt_date(s.as_of)}")
-view = board.memo(
-    ("villages_view", s.as_of),
-    lambda: table.assign(
-        rate=percent_floor(table["rate"]),
-        status=[label(r, campaign.household_target) for r in table["rate"]],
-        need_text=[f"cần thêm {fmt_int(n)} hộ" if n else "đạt" for n in table["needed"]],
-        last=[fmt_date(d) if isinstance(d, dt.date) else "chưa báo cáo" for d in table["last_report"]],
-    ),
-)
+view = board.memo(("villages_view", s.as_of), functools.partial(tables.village_rows, table, campaign.household_target))
 st.dataframe(
-    inert(view[["name", "rate", "need_text", "installed", "smartphone_households", "households", "status", "last"]]),
+    inert(view),
     hide_index=True,
     column_config={
         "name": st.column_config.TextColumn("Thôn", pinned=True),
