@@ -68,6 +68,16 @@ class WeeklyReport:
         rows.append(_cells(self.total, number=""))
         return rows
 
+    @property
+    def table(self) -> pd.DataFrame:
+        """The results table as the preview shows it: `TABLE_HEADER` over `table_rows`."""
+        return pd.DataFrame(self.table_rows, columns=list(TABLE_HEADER))
+
+    @property
+    def file_stem(self) -> str:
+        """The downloads' file name without its suffix: bao-cao-i-hatinh-<commune>-<yyyy-mm-dd>."""
+        return f"bao-cao-i-hatinh-{self.commune.lower().replace(' ', '-')}-{self.week:%Y-%m-%d}"
+
 
 def _cells(line: VillageLine, number: str | None = None) -> tuple[str, ...]:
     rate = fmt_pct(line.rate).replace(" %", "") if line.rate is not None else "–"
