@@ -9,7 +9,7 @@ from lib import charts, tables
 from lib.config import TIMEZONE
 from lib.fmt import fmt_date, fmt_int, fmt_pct, md_escape
 from lib.live import TIMELINESS_LABEL, timeliness
-from lib.normalize import name_key
+from lib.normalize import name_key, pick_names
 from lib.status import label
 from views.common import board_or_stop, inert, issue_table, progress_column, require_admission
 
@@ -19,13 +19,10 @@ board = board_or_stop()
 campaign, s = board.ds.campaign, board.summary
 table = board.villages_at(s.as_of)
 names = sorted(table["name"].astype(str))
-by_key = {name_key(n): n for n in names}
 
 # A shareable link (?thon=Thôn 3&thon=Thôn 5) selects villages; spellings are forgiven.
 if "thon_select" not in st.session_state:
-    st.session_state["thon_select"] = [
-        by_key[k] for k in dict.fromkeys(name_key(v) for v in st.query_params.get_all("thon")) if k in by_key
-    ]
+    st.session_state["thon_select"] = pick_names(names, st.query_params.get_all("thon"))
 selected = st.multiselect("Chọn thôn", names, key="thon_select", placeholder="Chọn một hoặc vài thôn")
 if st.query_params.get_all("thon") != selected:
     st.query_params["thon"] = selected
