@@ -234,6 +234,11 @@ def behind_target(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[~frame["meets_target"]].sort_values(["rate", "name"]) if len(frame) else frame
 
 
+def most_needed(frame: pd.DataFrame) -> pd.DataFrame:
+    """The villages of a table still short of the target, the most households still needed first (then by name)."""
+    return frame[~frame["meets_target"]].sort_values(["needed", "name"], ascending=[False, True])
+
+
 @dataclass(frozen=True)
 class Pace:
     """Are we on pace? The recent run-rate, when the target is reached at it, and what a deadline needs."""
@@ -249,6 +254,11 @@ class Pace:
     per_week_needed: float  # households per week needed to reach the goal by the deadline
     reached: bool
     on_pace: bool
+
+    @property
+    def per_week_to_ask(self) -> int:
+        """Households a week to ask for: `per_week_needed` rounded up (a fraction under about 0,001 is float noise, dropped)."""
+        return round(self.per_week_needed + 0.499)
 
 
 def pace(cw: pd.DataFrame, target: float, deadline: dt.date, window: int = 4) -> Pace:

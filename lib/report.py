@@ -116,7 +116,7 @@ def default_remarks(board: Dashboard, week: dt.date) -> str:
     cw = board.cw[board.cw["week"] <= week]
     p = metrics.pace(cw, campaign.household_target, metrics.default_deadline(campaign.phases, week))
     table = board.villages_at(week)
-    lagging = table[~table["meets_target"]].sort_values(["needed", "name"], ascending=[False, True])
+    lagging = metrics.most_needed(table)
     parts = []
     if p.reached:
         parts.append(
@@ -126,7 +126,7 @@ def default_remarks(board: Dashboard, week: dt.date) -> str:
     elif p.eta:
         parts.append(
             f"Với tốc độ 4 tuần gần đây (khoảng {fmt_int(round(p.run_rate))} hộ/tuần), toàn xã dự kiến đạt chỉ tiêu vào khoảng {fmt_date(p.eta)}; "
-            f"để đạt trước {fmt_date(p.deadline)} cần khoảng {fmt_int(round(p.per_week_needed + 0.499))} hộ/tuần."
+            f"để đạt trước {fmt_date(p.deadline)} cần khoảng {fmt_int(p.per_week_to_ask)} hộ/tuần."
         )
     else:
         parts.append("Số hộ cài đặt không tăng trong các tuần gần đây; cần đẩy mạnh hướng dẫn tại các thôn.")

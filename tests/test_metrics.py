@@ -119,3 +119,20 @@ def test_behind_target_lists_only_the_short_lowest_rate_first():
     )
     assert metrics.behind_target(frame)["name"].tolist() == ["Thôn 4", "Thôn 2", "Thôn 3"]  # 20 %, then 60 % by name
     assert metrics.behind_target(frame.iloc[0:0]).empty
+
+
+def test_most_needed_lists_the_short_villages_by_households_still_needed():
+    frame = metrics.pd.DataFrame(
+        {"name": ["Thôn 3", "Thôn 1", "Thôn 2", "Thôn 4"], "needed": [12, 0, 30, 12], "meets_target": [False, True, False, False]}
+    )
+    assert metrics.most_needed(frame)["name"].tolist() == ["Thôn 2", "Thôn 3", "Thôn 4"]  # 30, then 12 and 12 by name
+
+
+@pytest.mark.parametrize(("weeks_left", "per_week", "ask"), [(3, 40.0, 40), (7, 120 / 7, 18), (8, 15.0, 15)])
+def test_the_households_a_week_to_ask_for_round_up(weeks_left, per_week, ask):
+    import datetime as dt
+
+    last = D3 + dt.timedelta(days=14)
+    cw = metrics.pd.DataFrame({"week": [D3, last], "installed": [100, 160], "smartphone_households": [400, 400]})
+    p = metrics.pace(cw, 0.7, deadline=last + dt.timedelta(days=7 * weeks_left))  # 280 − 160 = 120 still needed
+    assert (p.remaining, p.per_week_needed, p.per_week_to_ask) == (120, per_week, ask)
