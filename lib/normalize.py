@@ -10,6 +10,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -49,6 +50,12 @@ def name_key(value: object) -> str:
     text = clean_text(value).casefold()
     text = unicodedata.normalize("NFC", _move_old_tones(unicodedata.normalize("NFD", text)))
     return _LEADING_ZEROS.sub("", text)
+
+
+def pick_names(known: Iterable[str], typed: Iterable[str]) -> list[str]:
+    """The known names that `typed` spells (as `name_key` forgives), in the order typed, each once; the rest dropped."""
+    by_key = {name_key(n): n for n in known}
+    return [by_key[k] for k in dict.fromkeys(name_key(t) for t in typed) if k in by_key]
 
 
 @lru_cache(maxsize=65536)

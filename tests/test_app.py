@@ -7,7 +7,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from conftest import D1, D2, REPORTS, TODAY, UNIT_REPORTS, UNITS, VILLAGES, save_workbook
-from lib import dashboard, messages, metrics
+from lib import dashboard, messages, metrics, phases
 from lib.fmt import fmt_int, fmt_pct
 from lib.loading import _GENERATIONS
 from lib.pipeline import load
@@ -151,7 +151,7 @@ def test_units_page_shows_units_below_target_first(board):
 
 def test_phases_page_shows_each_phase_result(board):
     at = open_page("phases")
-    results = metrics.phase_results(board.ds, board.cw, board.ow)
+    results = phases.phase_results(board.ds, board.cw, board.ow)
     shown = [m.value for m in at.metric if m.label == "Hộ dân cuối giai đoạn"]
     assert shown == [fmt_pct(r.rate_end) for r in results if r.end_week is not None]
 

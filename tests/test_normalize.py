@@ -14,6 +14,7 @@ from lib.normalize import (
     parse_date,
     parse_percent,
     parse_weekday,
+    pick_names,
     report_week,
 )
 
@@ -187,3 +188,9 @@ def test_vietnamese_number_format():
         "−3,1 điểm %",
         "–",
     )
+
+
+def test_names_typed_in_a_link_pick_the_known_villages_forgiving_spelling():
+    known = ["Thôn 1", "Thôn 2", "Thôn Nam Sơn", "Thôn Trung Hòa"]
+    typed = ["thôn 02", "THÔN NAM SƠN", "Không có", "Thôn 2", "Thôn Trung Hoà"]  # old tone placement on the last
+    assert pick_names(known, typed) == ["Thôn 2", "Thôn Nam Sơn", "Thôn Trung Hòa"]

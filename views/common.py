@@ -119,10 +119,5 @@ def issue_table(board: Dashboard, issues, key: str) -> None:  # noqa: ANN001 - a
 
 
 def progress_column(title: str):  # noqa: ANN201 - a Streamlit column config
-    """A progress bar for a rate given as whole percent (see `percent_floor`), shown as '69 %'."""
+    """A progress bar for a rate given as whole percent (see `lib.tables.percent_floor`), shown as '69 %'."""
     return st.column_config.ProgressColumn(title, format="%d %%", min_value=0, max_value=100)
-
-
-def percent_floor(rates):  # noqa: ANN001, ANN201 - a Series of rates 0..1
-    """Rates as whole percents rounded down, so a village at 69,9 % never shows 70 %."""
-    return (rates.astype("float64") * 100 + 1e-9).apply(lambda v: v if v != v else int(v))

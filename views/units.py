@@ -1,12 +1,12 @@
 """Cán bộ & đơn vị: every unit against 100 %, by group, laggards first; phase 1 result against now."""
 
-import pandas as pd
+import functools
+
 import streamlit as st
 
-from lib import charts, metrics
+from lib import charts, metrics, phases, tables
 from lib.fmt import fmt_date, fmt_int, fmt_pct, md_escape
-from lib.status import label
-from views.common import board_or_stop, inert, percent_floor, progress_column, require_admission
+from views.common import board_or_stop, inert, progress_column, require_admission
 
 require_admission()
 st.title("Cán bộ & đơn vị")
@@ -18,9 +18,8 @@ if units.empty:
     st.info("Chưa có báo cáo nào của các đơn vị.")
     st.stop()
 
-phase1 = campaign.phases[0] if campaign.phases else None
-phase1_week = max((w for w in board.weeks if phase1 and w <= phase1.end), default=None)
-at_phase1 = metrics.at_week(board.uw, phase1_week).set_index("key")["rate"] if phase1_week else None
+phase1_result = next(iter(phases.phase_results(board.ds, board.cw, board.ow)), None)
+at_phase1 = metrics.at_week(board.uw, phase1_result.end_week if phase1_result else None)
 
 cards = st.container(horizontal=True, gap="small")
 cards.metric(f"Cán bộ đã cài (chỉ tiêu {fmt_pct(target, 0)})", fmt_pct(s.official_rate), border=True, width=220)
@@ -30,7 +29,7 @@ st.caption(
     f"Số liệu đơn vị đến tuần {fmt_date(s.units_as_of)} · {fmt_int(s.officials_installed)} / {fmt_int(s.officials)} cán bộ, công chức, viên chức, người lao động"
 )
 
-below = units[~units["meets_target"]].sort_values(["rate", "name"])
+below = metrics.behind_target(units)
 if len(below):
     st.subheader(f"Chưa đạt {fmt_pct(target, 0)}: {len(below)} đơn vị")
     st.text(
@@ -47,27 +46,9 @@ st.plotly_chart(
     key="unit_ranking",
 )
 
-phase_label = f"Đến {fmt_date(phase1.end)[:5]} (GĐ 1)" if phase1 else "Giai đoạn 1"
-
-
-def group_views() -> list[tuple[str, pd.DataFrame]]:
-    """Each group's table as shown, worst first (built once per loaded workbook)."""
-    views = []
-    for group, rows in units.assign(group=units["group"].fillna("Khác").replace("", "Khác")).groupby("group", sort=True):
-        rows = rows.sort_values(["meets_target", "rate", "name"])
-        view = rows.assign(
-            rate=percent_floor(rows["rate"]),
-            phase1=percent_floor(
-                pd.Series([at_phase1.get(k) if at_phase1 is not None else None for k in rows["key"]], index=rows.index, dtype="float64")
-            ),
-            status=[label(r, target) for r in rows["rate"]],
-            count=[f"{fmt_int(i)}/{fmt_int(t)}" for i, t in zip(rows["installed"], rows["staff"], strict=True)],
-        )
-        views.append((str(group), view[["name", "rate", "count", "phase1", "status"]]))
-    return views
-
-
-for group, view in board.memo(("unit_groups", s.units_as_of), group_views):
+phase_label = f"Đến {fmt_date(phase1_result.phase.end)[:5]} (GĐ 1)" if phase1_result else "Giai đoạn 1"
+groups = board.memo(("unit_groups", s.units_as_of), functools.partial(tables.unit_groups, units, at_phase1, target))
+for group, view in groups:
     st.subheader(md_escape(group))
     st.dataframe(
         inert(view),

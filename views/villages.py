@@ -1,16 +1,17 @@
 """Theo thôn: chase specific villages — trend, weekly gains, what is still needed, report history, own issues."""
 
 import datetime as dt
+import functools
 
 import streamlit as st
 
-from lib import charts
+from lib import charts, tables
 from lib.config import TIMEZONE
 from lib.fmt import fmt_date, fmt_int, fmt_pct, md_escape
 from lib.live import TIMELINESS_LABEL, timeliness
-from lib.normalize import name_key
+from lib.normalize import name_key, pick_names
 from lib.status import label
-from views.common import board_or_stop, inert, issue_table, percent_floor, progress_column, require_admission
+from views.common import board_or_stop, inert, issue_table, progress_column, require_admission
 
 require_admission()
 st.title("Theo thôn")
@@ -18,13 +19,10 @@ board = board_or_stop()
 campaign, s = board.ds.campaign, board.summary
 table = board.villages_at(s.as_of)
 names = sorted(table["name"].astype(str))
-by_key = {name_key(n): n for n in names}
 
 # A shareable link (?thon=Thôn 3&thon=Thôn 5) selects villages; spellings are forgiven.
 if "thon_select" not in st.session_state:
-    st.session_state["thon_select"] = [
-        by_key[k] for k in dict.fromkeys(name_key(v) for v in st.query_params.get_all("thon")) if k in by_key
-    ]
+    st.session_state["thon_select"] = pick_names(names, st.query_params.get_all("thon"))
 selected = st.multiselect("Chọn thôn", names, key="thon_select", placeholder="Chọn một hoặc vài thôn")
 if st.query_params.get_all("thon") != selected:
     st.query_params["thon"] = selected
@@ -57,10 +55,8 @@ if selected:
         last = vw[(vw["name"] == name) & (vw["week"] == s.as_of)]
         accounts = last["accounts"].iloc[0] if len(last) else None
         sent = last["reports_sent"].iloc[0] if len(last) else None
-        cards.metric(
-            "Tài khoản đăng ký", fmt_int(None if accounts is None or str(accounts) == "<NA>" else int(accounts)), border=True, width=170
-        )
-        cards.metric("Phản ánh đã gửi", fmt_int(None if sent is None or str(sent) == "<NA>" else int(sent)), border=True, width=170)
+        cards.metric("Tài khoản đăng ký", fmt_int(tables.optional_int(accounts)), border=True, width=170)
+        cards.metric("Phản ánh đã gửi", fmt_int(tables.optional_int(sent)), border=True, width=170)
         mine = report_status[report_status["name"] == name].sort_values("week", ascending=False)
         with st.expander("Lịch sử báo cáo", expanded=False):
             st.dataframe(
@@ -79,17 +75,9 @@ if selected:
             issue_table(board, own, key=f"issues_{name_key(name)}")
 
 st.subheader(f"Tất cả các thôn — tuần {fmt_date(s.as_of)}")
-view = board.memo(
-    ("villages_view", s.as_of),
-    lambda: table.assign(
-        rate=percent_floor(table["rate"]),
-        status=[label(r, campaign.household_target) for r in table["rate"]],
-        need_text=[f"cần thêm {fmt_int(n)} hộ" if n else "đạt" for n in table["needed"]],
-        last=[fmt_date(d) if isinstance(d, dt.date) else "chưa báo cáo" for d in table["last_report"]],
-    ),
-)
+view = board.memo(("villages_view", s.as_of), functools.partial(tables.village_rows, table, campaign.household_target))
 st.dataframe(
-    inert(view[["name", "rate", "need_text", "installed", "smartphone_households", "households", "status", "last"]]),
+    inert(view),
     hide_index=True,
     column_config={
         "name": st.column_config.TextColumn("Thôn", pinned=True),
