@@ -21,7 +21,6 @@ import math
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -29,6 +28,9 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+from harness.browser import CHROMIUM_ARGS
+from harness.server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -242,12 +244,6 @@ def reruns(folder: Path, scales: list[str], repeats: int) -> list[dict]:
 # --- 5 and 6 ------------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Server:
     """`streamlit run SCRIPT` on a free loopback port, stopped on exit."""
 
@@ -293,17 +289,6 @@ class Server:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
-
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 async def _paint(browser, url: str, charts: int, metrics: int) -> float:
@@ -478,10 +463,8 @@ def replicas(n: int, latency: float) -> list[dict]:
     """The scale-out deployment on this machine: one replica vs two behind a round-robin, one shared store."""
     import json
 
-    sys.path.insert(0, str(ROOT / "tests"))
-    import local_postgres
-
     from benchmarks.fake_sheets import KEY, FakeSheets, service_account
+    from harness import postgres as local_postgres
     from lib.sample import SampleSpec, build
     from lib.snapshots import SnapshotStore
 
@@ -534,9 +517,7 @@ def replicas(n: int, latency: float) -> list[dict]:
 
 def store(scales: dict[str, tuple[int, int]], repeats: int) -> list[dict]:
     """Recording a changed version and reading the history, on SQLite and on PostgreSQL (loopback), side by side."""
-    sys.path.insert(0, str(ROOT / "tests"))
-    import local_postgres
-
+    from harness import postgres as local_postgres
     from lib.sample import SampleSpec, build
     from lib.snapshots import SnapshotStore
     from lib.sources import RawWorkbook

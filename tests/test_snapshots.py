@@ -213,12 +213,11 @@ def test_a_postgresql_writer_killed_mid_write_leaves_the_last_version(postgres_u
 
 
 def test_an_unreachable_store_names_the_server_but_never_the_password():
-    import local_postgres
-
+    from harness import postgres
     from lib.snapshots import StoreError
 
     with socket_closed() as port:
-        url = f"postgresql://songiang:{local_postgres.PASSWORD.replace(' ', '%20')}@127.0.0.1:{port}/x"
+        url = f"postgresql://songiang:{postgres.PASSWORD.replace(' ', '%20')}@127.0.0.1:{port}/x"
         with pytest.raises(StoreError) as caught:
             SnapshotStore(url)
     message = str(caught.value)
