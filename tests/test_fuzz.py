@@ -7,8 +7,13 @@ Profiles: "ci" (the default, 150 examples a property) and "fuzz" (10.000):
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+import re
+import subprocess
+import sys
 import unicodedata
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -25,6 +30,7 @@ settings.register_profile(
     "fuzz", max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+ROOT = Path(__file__).resolve().parent.parent
 
 TRICKY = [
     "1.234",
@@ -194,5 +200,27 @@ def test_invalid_rows_never_change_a_valid_rows_figures(extra, rnd):
     accounting_holds(mixed)
 
 
-def test_the_fuzz_profile_runs_ten_thousand_examples():
-    assert settings.get_profile("fuzz").max_examples == 10_000
+def examples_per_property(environment: dict[str, str]) -> dict[str, int]:
+    """How many examples each property of this file runs, as hypothesis will run it in a fresh process with this environment."""
+    script = (
+        "import json, test_fuzz; "
+        "print(json.dumps({n: f._hypothesis_internal_use_settings.max_examples "
+        "for n, f in vars(test_fuzz).items() if n.startswith('test_') and hasattr(f, 'hypothesis')}))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "HYPOTHESIS_PROFILE"} | environment
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "tests")])
+    done = subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_every_property_runs_as_many_examples_as_the_readme_says_for_ci_and_for_a_full_fuzz_run():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = re.search(r"CI runs the `\w+` profile \(([\d.]+) examples a property\)", readme)
+    fuzz = re.search(r"`HYPOTHESIS_PROFILE=(\w+) [^`]*tests/test_fuzz\.py` runs ([\d.]+) a property", readme)
+    assert ci and fuzz, "README no longer says how many examples CI and a full fuzz run take"
+    plain, full = examples_per_property({}), examples_per_property({"HYPOTHESIS_PROFILE": fuzz.group(1)})
+    properties = [name for name, value in globals().items() if name.startswith("test_") and hasattr(value, "hypothesis")]
+    assert sorted(plain) == sorted(full) == sorted(properties) != []
+    assert set(plain.values()) == {int(ci.group(1).replace(".", ""))}  # `make test` sets no profile: what CI runs
+    assert set(full.values()) == {int(fuzz.group(2).replace(".", ""))}
