@@ -51,6 +51,7 @@ class RawWorkbook:
     fetched_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     sheet_url: str | None = None  # set for Google Sheets, so issues can link to a cell
     gids: dict[str, int] = field(default_factory=dict)  # tab title -> Google sheet id
+    hidden_tabs: frozenset[str] = frozenset()  # titles of tabs hidden in the workbook: never preferred to a visible tab
 
     def cell_link(self, tab: str, cell: str) -> str | None:
         """A link that opens the Google Sheet at this cell, when the source is a Google Sheet."""
