@@ -419,3 +419,18 @@ def test_twenty_thousand_reports_of_one_village_and_week_name_a_few_rows_each():
     assert found["message"].str.len().max() < 400
     few = check(Bao_cao_thon=REPORTS + [[D2, "Thôn 1", 90], [D2, "thôn 01", 90]])
     assert "(các dòng 5, 6, 7)" in few.issues.iloc[0]["message"]
+
+
+def test_thousands_of_unknown_names_cost_seconds_not_minutes_and_the_first_still_get_a_suggestion():
+    import time
+
+    villages = [VILLAGES[0]] + [[f"Thôn Làng {i} Xóm", "", 200, 100] for i in range(1500)]
+    reports = [REPORTS[0]] + [[D1, f"Thon Lang {i} Xom Moi", 3] for i in range(2000)]  # each close to one village
+    started = time.perf_counter()
+    ds = check(Thon=villages, Bao_cao_thon=reports)
+    assert time.perf_counter() - started < 60  # was 240 s: every unknown name ran difflib against 1.500 villages
+    unknown = ds.issues[ds.issues["code"] == "unknown_village"]
+    assert len(unknown) == 2000
+    assert "Có phải 'Thôn Làng 0 Xóm'?" in unknown.iloc[0]["message"]
+    assert "Có phải 'Thôn Làng 49 Xóm'?" in unknown.iloc[49]["message"]
+    assert "Có phải" not in unknown.iloc[50]["message"]
