@@ -39,6 +39,9 @@ from lib.sources import Cell, RawWorkbook, Rows
 
 ISSUE_COLUMNS = ["sheet", "row", "column", "cell", "severity", "code", "message", "value"]  # the contract; frames add "subject"
 HEADER_SCAN_ROWS = 30
+# Villages or units read from a roster: twice a province (1.500 villages). Every page crosses the
+# roster with every week, so 200.000 roster rows would cost the server gigabytes.
+ROSTER_ROWS = 3_000
 _TOTAL_ROW_KEYS = frozenset({"tong", "tong cong", "cong", "tong so", "toan xa", "tong toan xa"})
 
 
@@ -321,11 +324,25 @@ def _read_tab(tab: schema.Tab, title: str, rows: Rows, issues: _Issues, today: d
     # week's date for every village): the loop below is then a dictionary lookup per cell.
     parsers = [(col, col.field, columns[col.field], {}) for col in tab.columns if col.field in letters]
     unmapped = [col.field for col in tab.columns if col.field not in letters]
+    limit = ROSTER_ROWS if tab.entity in ("village", "unit") else None
     for r in range(header_row + 1, len(rows)):
         row = rows[r]
         width = len(row)
         if all(c >= width or _blank(row[c]) for c in indexes):
             continue
+        if limit is not None and len(read.rows) >= limit:
+            what = "thôn" if tab.entity == "village" else "đơn vị"
+            issues.add(
+                title,
+                None,
+                None,
+                "",
+                "error",
+                "too_many_rows",
+                f"Tab '{title}' có hơn {fmt_int(limit)} {what}: chỉ đọc {fmt_int(limit)} {what} đầu tiên, từ dòng {r + 1} trở đi không được đọc "
+                f"(giới hạn của bảng, gấp đôi một tỉnh). Hãy kiểm tra xem tab có bị chép lặp hay lẫn dữ liệu khác không.",
+            )
+            break
         record = _Row(r + 1, row, columns, letters)
         if name_index is not None and name_index < width and ascii_key(row[name_index]) in _TOTAL_ROW_KEYS:
             issues.add(

@@ -434,3 +434,16 @@ def test_thousands_of_unknown_names_cost_seconds_not_minutes_and_the_first_still
     assert "Có phải 'Thôn Làng 0 Xóm'?" in unknown.iloc[0]["message"]
     assert "Có phải 'Thôn Làng 49 Xóm'?" in unknown.iloc[49]["message"]
     assert "Có phải" not in unknown.iloc[50]["message"]
+
+
+def test_a_roster_longer_than_twice_a_province_is_read_up_to_the_limit_and_says_so():
+    from lib import dashboard
+
+    villages = [VILLAGES[0]] + [[f"Thôn {i}", "", 200, 100] for i in range(1, 3_201)]
+    ds = check(Thon=villages)
+    assert len(ds.villages) == 3_000
+    assert ds.rows["Thôn"] == {"read": 3_000, "accepted": 3_000, "rejected": 0}
+    too_many = ds.issues[ds.issues["code"] == "too_many_rows"]
+    assert too_many[["sheet", "severity"]].values.tolist() == [["Thôn", "error"]]
+    assert "chỉ đọc 3.000 thôn đầu tiên, từ dòng 3002 trở đi không được đọc" in too_many.iloc[0]["message"]
+    assert len(dashboard.build(ds).vw) == 3_000 * 2
