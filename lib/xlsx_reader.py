@@ -33,6 +33,7 @@ class Limits(NamedTuple):
     rows: int = 200_000  # per tab (a province: 1.500 villages × 33 weeks ≈ 50.000)
     columns: int = 1_000  # per tab
     cells: int = 2_000_000  # rows × columns of a tab's used area: calamine allocates all of it (a province: 350.000)
+    total_cells: int = 4_000_000  # every tab together: what the server receives (a province: 460.000)
     text_chars: int = 32_767  # one cell's text: Excel's own limit
     memory_bytes: int = 1_024 * MB  # the child's address space (RLIMIT_AS); a province-size read peaks near 60 MB
     seconds: float = 30.0  # the child's wall-clock limit
@@ -255,6 +256,7 @@ def read_tabs(data: bytes, limits: Limits) -> tuple[dict[str, list[list[object]]
     # One object per distinct text and date: a village's name and a week's date repeat in every
     # weekly row, and the answer pickles each distinct object once (measured: 4× faster to load).
     seen: dict[object, object] = {}
+    total = 0
     for name in workbook.sheet_names:
         try:
             sheet = workbook.get_sheet_by_name(name)
@@ -262,6 +264,12 @@ def read_tabs(data: bytes, limits: Limits) -> tuple[dict[str, list[list[object]]
             merged = sheet.merged_cell_ranges or []
         except Exception as exc:
             raise Refused(f"không đọc được tab '{name}' ({type(exc).__name__}).") from None
+        total += len(rows) * (len(rows[0]) if rows else 0)
+        if total > limits.total_cells:
+            raise Refused(
+                f"các tab của tệp có tổng cộng hơn {vn_int(limits.total_cells)} ô (tính đến tab '{name}'). "
+                "Hãy xoá các tab không dùng cho bảng theo dõi, hoặc các dòng, cột thừa, rồi lưu lại."
+            )
         for r, row in enumerate(rows):  # in place: a second copy of a province-size sheet would cost ~20 MB more
             for i, v in enumerate(row):
                 kind = type(v)

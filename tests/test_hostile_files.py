@@ -158,6 +158,15 @@ def test_merged_ranges_that_pile_up_past_the_cell_limit_are_refused():
     assert "tab 'Thôn' có quá nhiều vùng gộp ô chồng lên nhau" in message
 
 
+def test_tabs_that_together_hold_too_many_cells_are_refused_naming_where_it_stopped():
+    table = rows([["x"] * 10] * 10)
+    message = refusal(xlsx({"Thôn": table, "Nháp 1": table, "Nháp 2": table}), Limits(total_cells=250))
+    assert message == (
+        "Không đọc được 'hostile.xlsx': các tab của tệp có tổng cộng hơn 250 ô (tính đến tab 'Nháp 2'). "
+        "Hãy xoá các tab không dùng cho bảng theo dõi, hoặc các dòng, cột thừa, rồi lưu lại."
+    )
+
+
 # --- text and zip sizes -------------------------------------------------------------------
 
 
