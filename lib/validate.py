@@ -252,7 +252,8 @@ def _choose_tab(tab: schema.Tab, matches: list[str], keys: dict[str, str], hidde
     if not matches:
         return None
     canonical = header_key(tab.name).replace(" ", "")
-    chosen = min(matches, key=lambda t: (t in hidden, keys[t] != canonical, matches.index(t)))
+    order = {title: i for i, title in enumerate(matches)}
+    chosen = min(matches, key=lambda t: (t in hidden, keys[t] != canonical, order[t]))
     for title in matches:
         if title == chosen:
             continue
@@ -340,7 +341,7 @@ def _read_tab(tab: schema.Tab, title: str, rows: Rows, issues: _Issues, today: d
                 "error",
                 "too_many_rows",
                 f"Tab '{title}' có hơn {fmt_int(limit)} {what}: chỉ đọc {fmt_int(limit)} {what} đầu tiên, từ dòng {r + 1} trở đi không được đọc "
-                f"(giới hạn của bảng, gấp đôi một tỉnh). Hãy kiểm tra xem tab có bị chép lặp hay lẫn dữ liệu khác không.",
+                "(giới hạn của bảng theo dõi). Hãy kiểm tra xem tab có bị chép lặp hay lẫn dữ liệu khác không.",
             )
             break
         record = _Row(r + 1, row, columns, letters)
