@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from lib import metrics
-from lib.sources import RawWorkbook, SourceError
+from lib.sources import RawWorkbook, SourceError, refuse_special_file
 from lib.validate import ISSUE_COLUMNS, Dataset, validate
 
 
@@ -18,6 +19,13 @@ def read_source(source: str, credentials: Mapping[str, Any] | None = None) -> Ra
     from lib.live import fetch, resolve
 
     config = resolve(source, credentials)
+    if config.kind == "xlsx":
+        try:
+            mode = os.stat(source).st_mode
+        except OSError:
+            mode = None
+        if mode is not None:
+            refuse_special_file(mode, source)  # a FIFO, a directory or a device: refused before anything opens it
     if config.kind == "xlsx" and Path(source).suffix.lower() not in (".xlsx", ".xlsm") and not Path(source).is_file():
         raise SourceError(f"Không hiểu nguồn dữ liệu '{source}'. Hãy đưa đường dẫn tới tệp .xlsx hoặc đường dẫn Google Sheet.")
     return fetch(config)
