@@ -3,7 +3,7 @@
 python -m lib check SOURCE [--json] [--today YYYY-MM-DD]
 python -m lib snapshot SOURCE [--store URL]
 python -m lib report SOURCE --out FILE.docx|.xlsx|.txt [--week YYYY-MM-DD]
-python -m lib template OUT.xlsx [--examples]
+python -m lib template OUT.xlsx
 python -m lib sample OUT.xlsx [--villages N] [--units N] [--weeks N] [--seed N] [--no-mistakes]
 
 A command that cannot do what it was asked (a bad value, a file it cannot write, a closed pipe) prints one
@@ -149,11 +149,10 @@ def _parser() -> argparse.ArgumentParser:
     _credentials_option(report)
     template = sub.add_parser(
         "template",
-        help="ghi mẫu sổ số liệu .xlsx (có hướng dẫn, danh sách chọn, kiểm tra số)",
+        help="ghi mẫu sổ số liệu .xlsx (có hướng dẫn, một dòng ví dụ mỗi tab, danh sách chọn, kiểm tra số)",
         description="Ghi mẫu sổ số liệu vào OUT.xlsx. Mã thoát: 0 đã ghi; 2 không ghi được tệp.",
     )
     template.add_argument("out", metavar="OUT.xlsx", type=_output_file("mau.xlsx"))
-    template.add_argument("--examples", action="store_true", help="điền sẵn một dòng ví dụ ở mỗi tab")
     sample = sub.add_parser(
         "sample",
         help="tạo sổ số liệu mẫu (dữ liệu giả lập, có gieo vài lỗi thường gặp)",
@@ -206,7 +205,7 @@ def _run(args: argparse.Namespace) -> int:
         from lib.template import write_template
 
         with _writing(args.out):
-            write_template(args.out, with_examples=args.examples)
+            write_template(args.out)
         print(f"Đã ghi mẫu: {args.out}")
         return EXIT_OK
     if args.command == "sample":
