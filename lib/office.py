@@ -86,3 +86,11 @@ def convert(data: bytes, suffix: str, target: str, timeout: float = TIMEOUT) -> 
 def docx_to_pdf(docx: bytes, timeout: float = TIMEOUT) -> Converted:
     """The report's .docx as a PDF, for leaders who read it on a phone."""
     return convert(docx, ".docx", "pdf", timeout)
+
+
+def pdf_or_raise(docx: bytes) -> bytes:
+    """The PDF for a download button that builds it when clicked; a failed conversion raises with the Vietnamese reason."""
+    done = docx_to_pdf(docx)
+    if done.data is None:
+        raise RuntimeError(done.reason)
+    return done.data

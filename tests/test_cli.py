@@ -204,7 +204,7 @@ def test_sample_refuses_a_size_out_of_range_in_one_vietnamese_line(tmp_path, opt
     [
         ("template", "mau.csv", "Lỗi: Tệp ra '{out}' phải có đuôi .xlsx."),
         ("sample", "mau.csv", "Lỗi: Tệp ra '{out}' phải có đuôi .xlsx."),
-        ("report", "bao-cao.pdf", "Lỗi: Tệp ra '{out}' phải có đuôi .docx, .xlsx hoặc .txt."),
+        ("report", "bao-cao.odt", "Lỗi: Tệp ra '{out}' phải có đuôi .docx, .xlsx, .txt hoặc .pdf."),
     ],
 )
 def test_an_output_file_with_an_unknown_extension_is_refused_before_anything_is_written(tmp_path, small_book, command, name, message):
