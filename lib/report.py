@@ -6,6 +6,7 @@ the Zalo message comes from `messages.weekly_summary`, so the three never disagr
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
@@ -119,14 +120,14 @@ def _issue_weeks(board: Dashboard, issues: pd.DataFrame, tabs: dict[str, str]) -
     for sheet, row, week in zip(issues["sheet"], issues["row"], weeks, strict=True):
         if sheet in known and not pd.isna(row) and isinstance(week, dt.date):
             known[sheet][int(row)] = week
+    rows = {sheet: sorted(by_row) for sheet, by_row in known.items()}
     found: list[dt.date | None] = []
     for sheet, row, week in zip(issues["sheet"], issues["row"], weeks, strict=True):
-        if isinstance(week, dt.date) or sheet not in known or pd.isna(row):
+        if isinstance(week, dt.date) or sheet not in known or pd.isna(row) or not rows[sheet]:
             found.append(week if isinstance(week, dt.date) else None)
             continue
-        above = [r for r in known[sheet] if r < int(row)]
-        below = [r for r in known[sheet] if r > int(row)]
-        found.append(known[sheet][max(above)] if above else known[sheet][min(below)] if below else None)
+        at = bisect.bisect_left(rows[sheet], int(row))
+        found.append(known[sheet][rows[sheet][at - 1 if at else 0]])
     return found
 
 
