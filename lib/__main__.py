@@ -2,8 +2,8 @@
 
 python -m lib check SOURCE [--json] [--today YYYY-MM-DD]
 python -m lib snapshot SOURCE [--store URL]
-python -m lib report SOURCE --out FILE.docx|.xlsx|.txt [--week YYYY-MM-DD]
-python -m lib template OUT.xlsx [--examples]
+python -m lib report SOURCE --out FILE.docx|.pdf|.xlsx|.txt [--week YYYY-MM-DD]
+python -m lib template OUT.xlsx
 python -m lib sample OUT.xlsx [--villages N] [--units N] [--weeks N] [--seed N] [--no-mistakes]
 
 A command that cannot do what it was asked (a bad value, a file it cannot write, a closed pipe) prints one
@@ -134,26 +134,29 @@ def _parser() -> argparse.ArgumentParser:
     _credentials_option(snapshot)
     report = sub.add_parser(
         "report",
-        help="viết báo cáo tuần (.docx theo thể thức hành chính, bảng .xlsx, hoặc tin nhắn Zalo .txt)",
-        description="Viết báo cáo tuần từ SOURCE. Định dạng theo đuôi tệp --out: .docx, .xlsx hoặc .txt (tin nhắn Zalo). "
-        "Mã thoát: 0 đã ghi; 2 không đọc được nguồn, tuần không có số liệu hoặc không ghi được tệp.",
+        help="viết báo cáo tuần (.docx theo thể thức hành chính, bản .pdf của nó, bảng .xlsx, hoặc tin nhắn Zalo .txt)",
+        description="Viết báo cáo tuần từ SOURCE. Định dạng theo đuôi tệp --out: .docx, .pdf (cần LibreOffice), .xlsx hoặc .txt (tin nhắn Zalo). "
+        "Mã thoát: 0 đã ghi; 2 không đọc được nguồn, tuần không có số liệu, không tạo được PDF hoặc không ghi được tệp.",
     )
     report.add_argument("source", metavar="SOURCE", help="đường dẫn tới tệp .xlsx, hoặc đường dẫn Google Sheet")
     report.add_argument(
         "--week", type=_iso_date("--week"), help="tuần báo cáo (ngày Thứ Năm, YYYY-MM-DD); mặc định: tuần gần nhất đã hết hạn báo cáo"
     )
     report.add_argument(
-        "--out", required=True, metavar="FILE", type=_output_file("bao-cao.docx", ".xlsx", ".txt"), help="tệp ra: .docx, .xlsx hoặc .txt"
+        "--out",
+        required=True,
+        metavar="FILE",
+        type=_output_file("bao-cao.docx", ".xlsx", ".txt", ".pdf"),
+        help="tệp ra: .docx, .xlsx, .txt hoặc .pdf",
     )
     report.add_argument("--today", type=_iso_date("--today"), help="ngày hôm nay (YYYY-MM-DD); mặc định: hôm nay ở Hà Tĩnh")
     _credentials_option(report)
     template = sub.add_parser(
         "template",
-        help="ghi mẫu sổ số liệu .xlsx (có hướng dẫn, danh sách chọn, kiểm tra số)",
+        help="ghi mẫu sổ số liệu .xlsx (có hướng dẫn, một dòng ví dụ mỗi tab, danh sách chọn, kiểm tra số)",
         description="Ghi mẫu sổ số liệu vào OUT.xlsx. Mã thoát: 0 đã ghi; 2 không ghi được tệp.",
     )
     template.add_argument("out", metavar="OUT.xlsx", type=_output_file("mau.xlsx"))
-    template.add_argument("--examples", action="store_true", help="điền sẵn một dòng ví dụ ở mỗi tab")
     sample = sub.add_parser(
         "sample",
         help="tạo sổ số liệu mẫu (dữ liệu giả lập, có gieo vài lỗi thường gặp)",
@@ -206,7 +209,7 @@ def _run(args: argparse.Namespace) -> int:
         from lib.template import write_template
 
         with _writing(args.out):
-            write_template(args.out, with_examples=args.examples)
+            write_template(args.out)
         print(f"Đã ghi mẫu: {args.out}")
         return EXIT_OK
     if args.command == "sample":
@@ -252,6 +255,7 @@ def _snapshot(source: str, store: str | None, credentials: dict | None) -> int:
 
 def _report(source: str, week: dt.date | None, out: str, today: dt.date, credentials: dict | None) -> int:
     from lib import dashboard, messages
+    from lib.office import docx_to_pdf
     from lib.pipeline import load
     from lib.report import build, latest_complete_week, now_local
     from lib.report_docx import report_docx
@@ -268,9 +272,15 @@ def _report(source: str, week: dt.date | None, out: str, today: dt.date, credent
         print(f"Lỗi: không có số liệu tuần {week}. Các tuần gần nhất: {known}.", file=sys.stderr)
         return EXIT_UNREADABLE
     report = build(board, week)
-    suffix = os.path.splitext(out)[1].lower()  # one of .docx, .xlsx, .txt: the --out type checked it
+    suffix = os.path.splitext(out)[1].lower()  # one of .docx, .xlsx, .txt, .pdf: the --out type checked it
     if suffix == ".docx":
         data = report_docx(report)
+    elif suffix == ".pdf":
+        converted = docx_to_pdf(report_docx(report))
+        if converted.data is None:
+            print(f"Lỗi: {converted.reason}", file=sys.stderr)
+            return EXIT_UNREADABLE
+        data = converted.data
     elif suffix == ".xlsx":
         data = report_xlsx(report)
     else:

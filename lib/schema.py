@@ -6,6 +6,7 @@ alias is one line here, not a new if-statement somewhere else.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -106,7 +107,7 @@ VILLAGE_REPORTS = Tab(
         Column("Số phản ánh đã gửi", "reports_sent", Kind.COUNT, False, ("Số phản ánh", "Phản ánh đã gửi"), "cộng dồn"),
         Column("Ghi chú", "note", Kind.TEXT, False, (), ""),
     ),
-    example_rows=(("23/04/2026", "Thôn Trung Hòa", 96, 120, 4, ""),),
+    example_rows=((dt.date(2026, 4, 23), "Thôn Trung Hòa", 96, 120, 4, ""),),
 )
 
 UNITS = Tab(
@@ -146,7 +147,7 @@ UNIT_REPORTS = Tab(
         ),
         Column("Ghi chú", "note", Kind.TEXT, False, (), ""),
     ),
-    example_rows=(("23/04/2026", "UBND xã", 32, ""),),
+    example_rows=((dt.date(2026, 4, 23), "UBND xã", 32, ""),),
 )
 
 CONFIG = Tab(

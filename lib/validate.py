@@ -37,7 +37,7 @@ from lib.normalize import (
 )
 from lib.sources import Cell, RawWorkbook, Rows
 
-ISSUE_COLUMNS = ["sheet", "row", "column", "cell", "severity", "code", "message", "value"]  # the contract; frames add "subject"
+ISSUE_COLUMNS = ["sheet", "row", "column", "cell", "severity", "code", "message", "value"]  # the contract; frames add "subject", "week"
 HEADER_SCAN_ROWS = 30
 # Villages or units read from a roster: twice a province (1.500 villages). Every page crosses the
 # roster with every week, so 200.000 roster rows would cost the server gigabytes.
@@ -148,6 +148,10 @@ class _Issues:
             names.append(str(name) if row is not None and row.cells.get("item") is None else "")
         return names
 
+    def weeks(self) -> list[dt.date | None]:
+        """The report week of each issue's row, when its date was read: the weekly report lists only its week's issues."""
+        return [row.values.get("week") if row is not None else None for row in self.rows]
+
 
 def _show(value: object) -> str:
     if value is None:
@@ -203,6 +207,7 @@ def _validate(raw: RawWorkbook, today: dt.date) -> Dataset:
     )
     frame["row"] = frame["row"].astype("Int64")
     frame["subject"] = issues.subjects()
+    frame["week"] = issues.weeks()
     return Dataset(
         villages=_roster_frame(villages, schema.VILLAGES),
         village_reports=_report_frame(village_reports, "village"),
