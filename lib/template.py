@@ -26,9 +26,13 @@ INSTRUCTIONS = [
     "3. Tab 'Đơn vị': mỗi cơ quan, đơn vị, trường học, trạm y tế một dòng với tổng số cán bộ, công chức, viên chức, người lao động.",
     "4. Tab 'Báo cáo đơn vị': mỗi tuần một dòng cho mỗi đơn vị, số cán bộ đã cài đặt cộng dồn.",
     "5. Ngày ghi theo kiểu ngày/tháng/năm, ví dụ 23/04/2026. Không ghi tháng trước ngày (kiểu Mỹ).",
+    "   Ngày báo cáo là ngày Thứ Năm của tuần báo cáo (ngày trong tab 'Cấu hình'). Từ Thứ Sáu đến Thứ Năm tuần sau, tuần đang mở là",
+    "   tuần của Thứ Năm sắp tới: ghi ngày Thứ Năm đó, kể cả khi chưa tới ngày. Mọi ngày khác sau hôm nay bị coi là ngày chưa tới",
+    "   (ví dụ gõ nhầm tháng, năm) và dòng đó không được tính. Hạn nộp: 23:59 Thứ Năm (giờ Việt Nam).",
     "6. Số ghi bằng chữ số: 1.234 hoặc 1234 đều được; không ghi phần trăm, không để trống (ô trống không được tính là 0).",
     "7. Không sửa số của các tuần trước; nếu nhập sai, ghi chú lại ở cột Ghi chú. Không xoá dòng của tuần trước.",
     "8. Tab 'Cấu hình' và 'Giai đoạn' do Phòng Văn hóa – Xã hội quản lý.",
+    "9. Cột 'Mã gửi' do biểu mẫu báo cáo trên điện thoại tự ghi. Khi nhập tay để trống; không sửa, không xoá mã đã có.",
     "",
     "Các cột của từng tab:",
 ]
