@@ -157,7 +157,7 @@ def test_larger_workbooks_for_benchmarks(tmp_path):
     assert len(ds.villages) == 300 and ds.villages["key"].is_unique
 
 
-COMMANDS = ["check", "snapshot", "report", "template", "sample"]
+COMMANDS = ["check", "snapshot", "report", "template", "sample", "links"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -298,7 +298,14 @@ def test_no_command_prints_a_traceback_for_help_or_garbage(tmp_path):
     listed = re.findall(r"^ {4}(\w+) ", run("--help").stdout, flags=re.MULTILINE)
     assert listed == COMMANDS
     # what each command needs before an option can be wrong: a source that does not exist, a file name
-    needs = {"check": ["rac"], "snapshot": ["rac"], "report": ["rac", "--out", "rac.txt"], "template": ["rac.xlsx"], "sample": ["rac.xlsx"]}
+    needs = {
+        "check": ["rac"],
+        "snapshot": ["rac"],
+        "report": ["rac", "--out", "rac.txt"],
+        "template": ["rac.xlsx"],
+        "sample": ["rac.xlsx"],
+        "links": ["rac", "--base-url", "https://bang.example.vn"],
+    }
     problems = []
     for args in (["--help"], ["--no-such-option"], ["no-such-command"], []):
         done = run(*args, cwd=tmp_path)
