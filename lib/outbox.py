@@ -227,6 +227,15 @@ class Outbox(SnapshotStore):
             rows = db.execute(f"SELECT {_COLUMNS} FROM entry_outbox WHERE {where} ORDER BY created_at", params).fetchall()
         return [_entry(r) for r in rows]
 
+    def for_week(self, source: str, kind: str, key: str, week: dt.date) -> Entry | None:
+        """The submission a village (or unit) made for a week, if any."""
+        with self._session("đọc") as db:
+            row = db.execute(
+                f"SELECT {_COLUMNS} FROM entry_outbox WHERE source = ? AND kind = ? AND key = ? AND week = ?",
+                (source, kind, key, week.isoformat()),
+            ).fetchone()
+        return _entry(row) if row else None
+
     def not_yet_read(self, source: str, kind: str, key: str, read_at: dt.datetime) -> list[Entry]:
         """A village's submissions the last read of the Sheet cannot contain: pending, or delivered after that read."""
         with self._session("đọc") as db:
@@ -279,6 +288,10 @@ def _claimed(outbox: Outbox, entry_id: str) -> bool:
     return bool(row and row[0] and dt.datetime.fromisoformat(row[0]) > _now())
 
 
+def _clock() -> float:
+    return time.monotonic()
+
+
 _LAST_SWEEP: dict[str, float] = {}
 _SWEEP_LOCK = threading.Lock()
 SWEEP_INTERVAL_SECONDS = 30.0
@@ -289,7 +302,7 @@ def deliver_pending(
 ) -> list[Entry]:
     """Try every pending submission of a source again (oldest first); with `throttle`, at most once per 30 s per process."""
     if throttle:
-        now = time.monotonic()
+        now = _clock()
         with _SWEEP_LOCK:
             if now - _LAST_SWEEP.get(source or "", -SWEEP_INTERVAL_SECONDS) < SWEEP_INTERVAL_SECONDS:
                 return []
