@@ -377,3 +377,77 @@ class SlowGoogle:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(timeout=5)
+
+
+class LoopbackGoogle:
+    """FakeGoogle's answers served over real HTTP on 127.0.0.1, for a real `streamlit run` and `python -m lib` (browser tests).
+
+    `info()` is a service account whose token URI points here; `api` is the Sheets API root to put in
+    SONGIANG_SHEETS_API; `fake` is the FakeGoogle behind it (its tabs, appends and calls).
+    """
+
+    def __init__(self, tabs: dict[str, list[list[object]]]) -> None:
+        import http.server
+        import threading
+        from types import SimpleNamespace
+
+        class NoMock:
+            @staticmethod
+            def add_callback(*args: object, **kwargs: object) -> None:
+                pass
+
+        self.fake = FakeGoogle(NoMock(), tabs)
+        lock = threading.Lock()
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:  # quiet
+                pass
+
+            def _answer(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0) or 0))
+                request = SimpleNamespace(url=f"{outer.root}{self.path}", body=body)
+                path = urlparse(self.path).path
+                fake = outer.fake
+                if path == "/token":
+                    route = fake._token
+                elif path.endswith("/values:batchGet"):
+                    route = fake._batch_get
+                elif "/values/" in path and self.command == "POST":
+                    route = fake._append
+                elif "/values/" in path and self.command == "PUT":
+                    route = fake._update
+                elif "/values/" in path:
+                    route = fake._values_get
+                else:
+                    route = fake._metadata
+                with lock:
+                    status, headers, text = route(request)
+                data = text if isinstance(text, bytes) else text.encode()
+                self.send_response(status)
+                for name, value in {**headers, "Content-Length": str(len(data))}.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = do_PUT = _answer
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.root = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.api = f"{self.root}/v4/spreadsheets"
+
+    def info(self) -> dict[str, str]:
+        return service_account_info() | {"token_uri": f"{self.root}/token"}
+
+    def __enter__(self) -> LoopbackGoogle:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)

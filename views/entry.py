@@ -28,7 +28,7 @@ STYLE = """<style>
 [data-testid="stNumberInput"] input, [data-testid="stTextInput"] input { font-size: 1.35rem; min-height: 3.2rem; }
 [data-testid="stWidgetLabel"] p { font-size: 1.15rem; font-weight: 600; }
 [data-testid="stAlertContainer"] p { font-size: 1.1rem; }
-.stButton button, [data-testid="stCheckbox"] label p { font-size: 1.2rem; }
+.stButton button p, [data-testid="stCheckbox"] label p { font-size: 1.25rem; font-weight: 600; }
 .stButton button { min-height: 3.4rem; }
 </style>"""
 SETUP_STEPS = """
@@ -124,11 +124,11 @@ def _form(form: entry.Form, outbox, config, earlier, campaign) -> None:  # noqa:
         st.write(f"Số hộ có điện thoại thông minh: **{fmt_int(s.size)}** · tổng số hộ: {fmt_int(s.households)}")
     else:
         st.write(f"Tổng số cán bộ, công chức, viên chức, người lao động: **{fmt_int(s.size)}**")
-    last = form.last_report()
-    if last is not None:
-        st.write(f"Lần báo cáo gần nhất: tuần {fmt_date(last['week'])} — {_figures(form, last)}.")
-
     weeks = entry.open_weeks(_now(form.today), campaign.report_weekday)
+    reports = form.reports()
+    earlier_weeks = reports[reports["week"] < min(weeks)]
+    if len(earlier_weeks):
+        st.write(f"Báo cáo gần nhất (tuần {fmt_date(earlier_weeks.iloc[-1]['week'])}): {_figures(form, earlier_weeks.iloc[-1])}.")
     if len(weeks) == 1:
         week = weeks[0]
         st.subheader(f"Tuần báo cáo: {_week_label(week)}")
@@ -141,16 +141,15 @@ def _form(form: entry.Form, outbox, config, earlier, campaign) -> None:  # noqa:
         typed = {f: st.session_state.get(f"entry_{f}") for f in entry.FIGURES[kind] if f in form.where.columns}
         other = sent.id != st.session_state.get("entry_id") and typed.get("installed") is not None
         if other and any(sent.figures.get(f) != v for f, v in typed.items()):  # this phone's figures were not sent: the week was
-            st.error(_taken(sent, form), icon="❗")
+            st.error(_taken(sent, form), icon=":material/error:")
         _confirmation(form, sent, target)
         return
-    reports = form.reports()
     on_sheet = reports[reports["week"] == week]
     if len(on_sheet):
         st.info(
             f"Tuần {_week_label(week)} {md_escape(s.name)} đã có báo cáo trên bảng tính: {_figures(form, on_sheet.iloc[-1])}. "
             "Mỗi tuần chỉ gửi một lần; nếu cần sửa số, xin báo Phòng Văn hóa – Xã hội.",
-            icon="✅",
+            icon=":material/check_circle:",
         )
         return
 
@@ -174,11 +173,13 @@ def _form(form: entry.Form, outbox, config, earlier, campaign) -> None:  # noqa:
         if message.field == "installed" and draft.installed is None and not tried:
             continue  # not yet typed: say so only once they try to send
         where = slots.get(message.field) or st
-        (where.warning if message.confirm else where.error)(message.text, icon="⚠️" if message.confirm else "❗")
+        (where.warning if message.confirm else where.error)(
+            message.text, icon=":material/warning:" if message.confirm else ":material/error:"
+        )
     confirmed = st.checkbox(entry.CONFIRM_LABEL, key="entry_confirm") if checked.needs_confirmation else False
     refused = st.session_state.get("entry_refused")
     if refused:
-        st.error(refused, icon="❗")
+        st.error(refused, icon=":material/error:")
     if st.button("Gửi báo cáo", type="primary", key="entry_send", width="stretch"):
         st.session_state["entry_tried"] = True
         if checked.sendable(confirmed):
@@ -221,9 +222,9 @@ def _confirmation(form: entry.Form, sent, target: float) -> None:  # noqa: ANN00
     saved_at = sent.created_at.astimezone(TIMEZONE)
     lines.append(f"Mã gửi: {sent.id} · lúc {saved_at:%H:%M %d/%m/%Y}")
     if sent.delivered:
-        st.success(f"Đã gửi báo cáo tuần {_week_label(sent.week)} của {md_escape(form.subject.name)}.", icon="✅")
+        st.success(f"Đã gửi báo cáo tuần {_week_label(sent.week)} của {md_escape(form.subject.name)}.", icon=":material/check_circle:")
     else:
-        st.info("Đã lưu, sẽ gửi lên bảng tính khi có kết nối. Không cần gửi lại.", icon="💾")
+        st.info("Đã lưu, sẽ gửi lên bảng tính khi có kết nối. Không cần gửi lại.", icon=":material/save:")
     st.markdown("  \n".join(lines))
 
 

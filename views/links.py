@@ -53,7 +53,7 @@ if config is not None and config.kind == "google" and config.store_url:
             deliver_pending(outbox, lambda: writer_for(credentials), config.identity)
         pending = outbox.pending(config.identity)
     except (StoreError, ValueError) as exc:
-        st.warning(f"Không đọc được hàng chờ của biểu mẫu: {md_escape(exc)}", icon="⚠️")
+        st.warning(f"Không đọc được hàng chờ của biểu mẫu: {md_escape(exc)}", icon=":material/warning:")
         pending = []
     if pending:
         st.warning(
@@ -84,7 +84,7 @@ if config is not None and config.kind == "google" and config.store_url:
             key="outbox_pending",
         )
     else:
-        st.success("Không có báo cáo nào đang chờ.", icon="✅")
+        st.success("Không có báo cáo nào đang chờ.", icon=":material/check_circle:")
 
 origin = urlparse(str(st.context.url or ""))
 base = settings.base_url or (f"{origin.scheme}://{origin.netloc}" if origin.netloc else "")
@@ -119,6 +119,6 @@ st.dataframe(
 st.subheader("Tin nhắn Zalo cho từng nơi")
 st.caption("Mở một nơi, bấm nút sao chép ở góc khung tin nhắn rồi dán vào Zalo; hoặc cho trưởng thôn quét mã QR.")
 for link in links:
-    with st.expander(f"{kinds[link.kind]}: {md_escape(link.name)}"):
+    with st.expander(f"{md_escape(link.name)} ({kinds[link.kind].lower()})"):
         st.image(entry_links.qr_png(link.url, scale=6), width=220)
         st.code(entry_links.zalo_message(link, board.ds.campaign.commune, board.ds.campaign.report_weekday), language=None, wrap_lines=True)
