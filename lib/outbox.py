@@ -300,7 +300,11 @@ SWEEP_INTERVAL_SECONDS = 30.0
 def deliver_pending(
     outbox: Outbox, writer: SheetWriter | Callable[[], SheetWriter], source: str | None = None, throttle: bool = False
 ) -> list[Entry]:
-    """Try every pending submission of a source again (oldest first); with `throttle`, at most once per 30 s per process."""
+    """Try every pending submission of a source again (oldest first).
+
+    With `throttle` (a page load does this), at most once per 30 s per process, and it stops at the first
+    submission Google still refuses: whoever opened the page waits for one try at most, not one per row.
+    """
     if throttle:
         now = _clock()
         with _SWEEP_LOCK:
@@ -312,6 +316,8 @@ def deliver_pending(
         done = deliver(outbox, writer, entry.id)
         if done is not None:
             results.append(done)
+            if throttle and not done.delivered:
+                break
     return results
 
 

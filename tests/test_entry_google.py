@@ -240,3 +240,20 @@ def test_a_unit_heads_report_goes_to_the_units_tab(google, outbox):
 def test_the_dashboards_source_is_the_same_identity_the_outbox_files_under(google):
     config = live.resolve(SHEET_URL, service_account_info())
     assert config.identity == f"google:{KEY}"
+
+
+def test_a_page_load_waits_for_one_try_at_most_while_google_is_still_down(google, outbox, monkeypatch):
+    import lib.outbox
+
+    for index, submission in enumerate(("SG-A", "SG-B")):
+        form = form_for(village(index))
+        google.fail("append", 503, 503, 503)
+        assert send(outbox, form, entry.Draft(WEEK, int(form.last_report()["installed"]) + 1), submission).status == "saved"
+    calls = google.calls["append"]
+    google.fail("append", *[503] * 6)
+    monkeypatch.setattr(lib.outbox, "_LAST_SWEEP", {})
+    tried = deliver_pending(outbox, writer, f"google:{KEY}", throttle=True)
+    assert [e.id for e in tried] == ["SG-A"] and google.calls["append"] == calls + 3  # SG-B waits for the next load
+    assert deliver_pending(outbox, writer, f"google:{KEY}", throttle=True) == []  # within 30 s: not tried again
+    google.faults.clear()
+    assert [e.status for e in deliver_pending(outbox, writer, f"google:{KEY}")] == ["delivered", "delivered"]

@@ -139,7 +139,8 @@ def _form(form: entry.Form, outbox, config, earlier, campaign) -> None:  # noqa:
     sent = outbox.for_week(config.identity, kind, s.key, week)
     if sent is not None:  # sent from this phone or another: the proof, not a second form
         typed = {f: st.session_state.get(f"entry_{f}") for f in entry.FIGURES[kind] if f in form.where.columns}
-        other = sent.id != st.session_state.get("entry_id") and typed.get("installed") is not None
+        mine = sent.id in (st.session_state.get("entry_id"), st.session_state.get("entry_sent"))
+        other = not mine and typed.get("installed") is not None
         if other and any(sent.figures.get(f) != v for f, v in typed.items()):  # this phone's figures were not sent: the week was
             st.error(_taken(sent, form), icon=":material/error:")
         _confirmation(form, sent, target)
@@ -188,6 +189,8 @@ def _form(form: entry.Form, outbox, config, earlier, campaign) -> None:  # noqa:
                     outbox, lambda: writer_for(config.credentials), config.identity, config.location, form, draft, checked, submission_id
                 )
             st.session_state["entry_refused"] = _refusal(outcome, form)
+            if outcome.status in ("delivered", "saved") and outcome.entry is not None and outcome.entry.id == submission_id:
+                st.session_state["entry_sent"] = st.session_state.pop("entry_id")  # the next report is a new submission
             if outcome.status == "delivered":
                 refresh()  # the dashboard reads the Sheet again soon: the report is seen (and timed) when it was sent
         st.rerun()
