@@ -5,6 +5,7 @@ python -m lib snapshot SOURCE [--store URL]
 python -m lib report SOURCE --out FILE.docx|.pdf|.xlsx|.txt [--week YYYY-MM-DD]
 python -m lib template OUT.xlsx
 python -m lib sample OUT.xlsx [--villages N] [--units N] [--weeks N] [--seed N] [--no-mistakes]
+python -m lib links SOURCE --base-url URL [--json]
 
 A command that cannot do what it was asked (a bad value, a file it cannot write, a closed pipe) prints one
 Vietnamese line on stderr and exits 2, never a traceback.
@@ -168,7 +169,23 @@ def _parser() -> argparse.ArgumentParser:
     _count_option(sample, "--weeks", "số tuần báo cáo từ 16/04/2026", 33, 1, MAX_WEEKS)
     sample.add_argument("--seed", type=_whole_number("--seed"), default=2026, help="hạt giống ngẫu nhiên (mặc định 2026)")
     sample.add_argument("--no-mistakes", action="store_true", help="không gieo lỗi")
+    _links_parser(sub)
     return parser
+
+
+def _links_parser(sub: argparse._SubParsersAction) -> None:
+    links = sub.add_parser(
+        "links",
+        help="in đường dẫn báo cáo riêng của từng thôn và đơn vị (biểu mẫu trên điện thoại)",
+        description="Đọc danh sách thôn và đơn vị từ SOURCE và in đường dẫn báo cáo của từng nơi, ký bằng khóa bí mật "
+        "SONGIANG_ENTRY_SECRET (hoặc [entry] secret trong .streamlit/secrets.toml); đường dẫn đã thu hồi không được in. "
+        "Mã thoát: 0 đã in; 2 chưa có khóa bí mật, thiếu địa chỉ hoặc không đọc được nguồn.",
+    )
+    links.add_argument("source", metavar="SOURCE", help="đường dẫn Google Sheet (hoặc tệp .xlsx)")
+    links.add_argument("--base-url", metavar="URL", help="địa chỉ công khai của bảng theo dõi, ví dụ https://bang.songiang.vn")
+    links.add_argument("--json", action="store_true", help='in một danh sách JSON [{"kind", "name", "url"}, …]')
+    links.add_argument("--today", type=_iso_date("--today"), help="ngày hôm nay (YYYY-MM-DD); mặc định: hôm nay ở Hà Tĩnh")
+    _credentials_option(links)
 
 
 def _count_option(parser: argparse.ArgumentParser, flag: str, what: str, default: int, lowest: int, highest: int) -> None:
@@ -229,6 +246,8 @@ def _run(args: argparse.Namespace) -> int:
         return _snapshot(args.source, args.store, credentials)
     if args.command == "report":
         return _report(args.source, args.week, args.out, args.today or local_today(), credentials)
+    if args.command == "links":
+        return _links(args.source, args.base_url, args.json, args.today or local_today(), credentials)
     return _check(args.source, args.json, args.today or local_today(), credentials)
 
 
@@ -238,6 +257,7 @@ def _snapshot(source: str, store: str | None, credentials: dict | None) -> int:
     from lib.validate import validate
 
     config = resolve(source, credentials, store or os.environ.get("SONGIANG_STORE") or DEFAULT_STORE)
+    _deliver_outbox(config)  # reports the form saved while Google was unreachable: on the Sheet before this snapshot
     try:
         raw = fetch(config)
     except SourceError as exc:
@@ -250,6 +270,73 @@ def _snapshot(source: str, store: str | None, credentials: dict | None) -> int:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
     print(f"{'Đã lưu phiên bản mới' if new else 'Không thay đổi so với phiên bản'} #{snapshot_id} của {raw.source}")
+    return EXIT_OK
+
+
+def _deliver_outbox(config) -> None:  # noqa: ANN001 - a live.SourceConfig
+    """Send the report form's pending rows of this sheet (service account only); a line on stderr says what is still waiting."""
+    if config.kind != "google" or not config.credentials or not config.store_url:
+        return
+    from lib.outbox import Outbox, deliver_pending, writer_for
+    from lib.snapshots import StoreError
+
+    try:
+        outbox = Outbox(config.store_url)
+        results = deliver_pending(outbox, lambda: writer_for(config.credentials), config.identity)
+    except (StoreError, ValueError) as exc:
+        print(f"Cảnh báo: không gửi được báo cáo đang chờ của biểu mẫu: {exc}", file=sys.stderr)
+        return
+    sent = [e for e in results if e.delivered]
+    waiting = [e for e in results if not e.delivered]
+    if sent:
+        print(f"Đã gửi lên Sheet {len(sent)} báo cáo của biểu mẫu đang chờ.")
+    if waiting:
+        print(f"Cảnh báo: còn {len(waiting)} báo cáo của biểu mẫu chưa gửi được: {waiting[-1].last_error or ''}", file=sys.stderr)
+
+
+def _entry_secrets() -> dict:
+    """`.streamlit/secrets.toml` of this project, as the app reads it, for the [entry] section; {} when absent."""
+    import tomllib
+
+    from lib.config import ROOT
+
+    path = ROOT / ".streamlit" / "secrets.toml"
+    if not path.is_file():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise CommandError(f"Không đọc được {path} (tệp cấu hình bí mật bị lỗi cú pháp).") from None
+
+
+def _links(source: str, base_url: str | None, as_json: bool, today: dt.date, credentials: dict | None) -> int:
+    from lib.entry_links import entry_settings, links
+    from lib.pipeline import load
+
+    settings = entry_settings(secrets=_entry_secrets())
+    if not settings.enabled:
+        raise CommandError(
+            settings.problem
+            or "chưa có khóa bí mật cho biểu mẫu báo cáo: đặt biến SONGIANG_ENTRY_SECRET hoặc mục [entry] secret trong .streamlit/secrets.toml."
+        )
+    base = (base_url or settings.base_url).rstrip("/")
+    if not base.startswith(("https://", "http://")):
+        raise CommandError("cần địa chỉ công khai của bảng theo dõi: --base-url https://… (hoặc [entry] base_url trong secrets).")
+    try:
+        ds = load(source, today, credentials)
+    except SourceError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    found = links(settings, base, ds.villages["name"].astype(str), ds.units["name"].astype(str))
+    if as_json:
+        json.dump([{"kind": link.kind, "name": link.name, "url": link.url} for link in found], sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    print("Đường dẫn báo cáo riêng của từng nơi (đường dẫn đã thu hồi không được in):")
+    for kind, title in (("village", "Thôn"), ("unit", "Đơn vị")):
+        mine = [link for link in found if link.kind == kind]
+        print(f"{title} ({len(mine)}):")
+        print("\n".join(f"  {link.name}: {link.url}" for link in mine))
     return EXIT_OK
 
 

@@ -42,7 +42,9 @@ STEPS: tuple[str, ...] = (
     "Sửa thành số thật của mình, hoặc xoá nội dung dòng đó.",
     "Tab 'Thôn' (cán bộ xã điền): mỗi thôn một dòng, ghi tổng số hộ và số hộ có điện thoại thông minh.",
     "Tab 'Báo cáo thôn': mỗi Thứ Năm, mỗi thôn thêm MỘT dòng mới ở dưới cùng.",
-    "Ngày báo cáo: gõ ngày/tháng/năm, ví dụ 23/04/2026.",
+    "Ngày báo cáo: gõ ngày/tháng/năm, ví dụ 23/04/2026, là ngày Thứ Năm của tuần báo cáo (ngày trong tab 'Cấu hình'). "
+    "Từ Thứ Sáu đến Thứ Năm tuần sau, ghi ngày Thứ Năm sắp tới, kể cả khi chưa tới ngày. Mọi ngày khác sau hôm nay "
+    "(gõ nhầm tháng, năm) không được tính. Hạn nộp: 23:59 Thứ Năm (giờ Việt Nam).",
     "Tên thôn: bấm vào ô rồi chọn trong danh sách, không gõ tay.",
     "Số hộ đã cài đặt: số CỘNG DỒN từ đầu đến ngày báo cáo, không phải số tăng thêm trong tuần.",
     "Số ghi bằng chữ số, ví dụ 96 hoặc 1.234; không ghi chữ, không ghi %. Ô trống không được tính là 0.",
@@ -50,6 +52,7 @@ STEPS: tuple[str, ...] = (
     "cho cùng một tuần báo cáo, dòng nằm dưới cùng trong sổ được dùng.",
     "Tab 'Đơn vị' và 'Báo cáo đơn vị': làm như trên cho cơ quan, trường học, trạm y tế, với số cán bộ.",
     "Tab 'Cấu hình' và 'Giai đoạn' do Phòng Văn hóa – Xã hội quản lý.",
+    "Cột 'Mã gửi' do biểu mẫu báo cáo trên điện thoại tự ghi. Khi nhập tay để trống; không sửa, không xoá mã đã có.",
     "Dòng tiêu đề (dòng 1) được khoá để không bị sửa nhầm. Các dòng bên dưới nhập bình thường, không cần mật khẩu.",
 )
 

@@ -34,6 +34,7 @@ from lib.normalize import (
     parse_percent,
     parse_weekday,
     report_week,
+    upcoming_report_day,
 )
 from lib.sources import Cell, RawWorkbook, Rows
 
@@ -300,6 +301,12 @@ def _find_header(tab: schema.Tab, rows: Rows) -> tuple[int, dict[int, schema.Col
         if len(found) > len(best):
             best_row, best = r, found
     return best_row, best
+
+
+def header_columns(tab: schema.Tab, rows: Rows) -> tuple[int, dict[str, int]]:
+    """Where the reader finds a tab's header: its 0-based row (-1 if none) and field -> 0-based column."""
+    header_row, mapping = _find_header(tab, rows)
+    return header_row, {col.field: c for c, col in mapping.items()}
 
 
 def _read_tab(tab: schema.Tab, title: str, rows: Rows, issues: _Issues, today: dt.date) -> _TabRead | None:
@@ -654,7 +661,9 @@ def _check_report_date(read: _TabRead, row: _Row, campaign: Campaign, today: dt.
             row.typed("date"),
         )
         return
-    if day > today:
+    # The report day of the week still open today (at most 6 days ahead) is not "in the future": the report form
+    # writes that day, and so may a person; any other later date (a typo of month or year) still is.
+    if day > today and day != upcoming_report_day(today, campaign.report_weekday):
         issues.add(
             read.title,
             row,

@@ -277,7 +277,14 @@ def documented_options(command: str) -> list[str]:
 
 def test_no_command_prints_a_traceback_for_help_or_garbage(tmp_path):
     # what each command needs before an option can be wrong: a source that does not exist, a file name
-    needs = {"check": ["rac"], "snapshot": ["rac"], "report": ["rac", "--out", "rac.txt"], "template": ["rac.xlsx"], "sample": ["rac.xlsx"]}
+    needs = {
+        "check": ["rac"],
+        "snapshot": ["rac"],
+        "report": ["rac", "--out", "rac.txt"],
+        "template": ["rac.xlsx"],
+        "sample": ["rac.xlsx"],
+        "links": ["rac", "--base-url", "https://bang.example.vn"],
+    }
     problems = []
     for args in (["--help"], ["--no-such-option"], ["no-such-command"], []):
         done = run(*args, cwd=tmp_path)
