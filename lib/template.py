@@ -43,8 +43,9 @@ STEPS: tuple[str, ...] = (
     "Tab 'Thôn' (cán bộ xã điền): mỗi thôn một dòng, ghi tổng số hộ và số hộ có điện thoại thông minh.",
     "Tab 'Báo cáo thôn': mỗi Thứ Năm, mỗi thôn thêm MỘT dòng mới ở dưới cùng.",
     "Ngày báo cáo: gõ ngày/tháng/năm, ví dụ 23/04/2026, là ngày Thứ Năm của tuần báo cáo (ngày trong tab 'Cấu hình'). "
+    "Hạn nộp: 23:59 Thứ Năm (giờ Việt Nam).",
     "Từ Thứ Sáu đến Thứ Năm tuần sau, ghi ngày Thứ Năm sắp tới, kể cả khi chưa tới ngày. Mọi ngày khác sau hôm nay "
-    "(gõ nhầm tháng, năm) không được tính. Hạn nộp: 23:59 Thứ Năm (giờ Việt Nam).",
+    "(gõ nhầm tháng, năm) không được tính.",
     "Tên thôn: bấm vào ô rồi chọn trong danh sách, không gõ tay.",
     "Số hộ đã cài đặt: số CỘNG DỒN từ đầu đến ngày báo cáo, không phải số tăng thêm trong tuần.",
     "Số ghi bằng chữ số, ví dụ 96 hoặc 1.234; không ghi chữ, không ghi %. Ô trống không được tính là 0.",
