@@ -60,4 +60,4 @@ for column in [c for c in frame.columns if c.endswith("tỷ lệ")]:
     frame[column] = percent_floor(frame[column])
 config = {c: progress_column(c) for c in frame.columns if c.endswith("tỷ lệ")}
 config["Thôn"] = st.column_config.TextColumn("Thôn", pinned=True)
-st.dataframe(inert(frame), hide_index=True, column_config=config, key="phase_villages")
+st.dataframe(inert(frame), hide_index=True, column_config=config, key="phase_villages", placeholder="–")

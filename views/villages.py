@@ -70,6 +70,7 @@ if selected:
                     ]
                 ),
                 hide_index=True,
+                placeholder="–",
                 column_config={"week": "Tuần", "status": "Tình trạng", "basis": "Căn cứ"},
                 key=f"history_{name_key(name)}",
             )
@@ -91,6 +92,7 @@ view = board.memo(
 st.dataframe(
     inert(view[["name", "rate", "need_text", "installed", "smartphone_households", "households", "status", "last"]]),
     hide_index=True,
+    placeholder="–",
     column_config={
         "name": st.column_config.TextColumn("Thôn", pinned=True),
         "rate": progress_column("Tỷ lệ"),
