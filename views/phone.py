@@ -56,7 +56,7 @@ def menu(current: StreamlitPage, pages: list[StreamlitPage]) -> None:
             st.page_link(page, label=page.title, icon=page.icon, width="stretch")
 
 
-_COPY_JS = """
+COPY_JS = """
 export default function ({ data, parentElement }) {
   const button = parentElement.querySelector("button");
   const status = parentElement.querySelector("[role=status]");
@@ -82,7 +82,7 @@ export default function ({ data, parentElement }) {
   };
 }
 """
-_COPY_CSS = """
+COPY_CSS = """
 .copy { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem 1rem; }
 button {
   min-height: 44px; padding: 0.5rem 1.25rem; border: none; border-radius: 0.5rem; cursor: pointer;
@@ -94,8 +94,8 @@ button:focus-visible { outline: 3px solid var(--st-text-color, #1b1f24); outline
 _copy = st.components.v2.component(
     "songiang_copy_button",
     html='<div class="copy"><button type="button"><span></span></button><span role="status" aria-live="polite"></span></div>',
-    css=_COPY_CSS,
-    js=_COPY_JS,
+    css=COPY_CSS,
+    js=COPY_JS,
 )
 
 
