@@ -66,6 +66,7 @@ if selected:
                     ]
                 ),
                 hide_index=True,
+                placeholder="–",
                 column_config={"week": "Tuần", "status": "Tình trạng", "basis": "Căn cứ"},
                 key=f"history_{name_key(name)}",
             )
@@ -79,6 +80,7 @@ view = board.memo(("villages_view", s.as_of), functools.partial(tables.village_r
 st.dataframe(
     inert(view),
     hide_index=True,
+    placeholder="–",
     column_config={
         "name": st.column_config.TextColumn("Thôn", pinned=True),
         "rate": progress_column("Tỷ lệ"),
