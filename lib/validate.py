@@ -35,7 +35,7 @@ from lib.normalize import (
     parse_weekday,
     report_week,
 )
-from lib.sources import Cell, RawWorkbook, Rows
+from lib.workbook import Cell, RawWorkbook, Rows, SourceInfo
 
 ISSUE_COLUMNS = ["sheet", "row", "column", "cell", "severity", "code", "message", "value"]  # the contract; frames add "subject"
 HEADER_SCAN_ROWS = 30
@@ -67,7 +67,7 @@ class Dataset:
     campaign: Campaign
     issues: pd.DataFrame
     rows: dict[str, dict[str, int]]
-    source: RawWorkbook
+    source: SourceInfo  # where the figures came from; the cells themselves go only to the snapshot store
     today: dt.date
     tab_titles: dict[str, str] = field(default_factory=dict)  # canonical tab name -> title in workbook
 
@@ -205,7 +205,7 @@ def _validate(raw: RawWorkbook, today: dt.date) -> Dataset:
         campaign=campaign,
         issues=frame,
         rows=rows,
-        source=raw,
+        source=raw.describe(),
         today=today,
         tab_titles={r.tab.name: r.title for r in reads.values()},
     )
