@@ -6,13 +6,14 @@ import streamlit as st
 
 from lib import metrics
 from lib.fmt import fmt_date, fmt_int, fmt_pct, fmt_signed, md_escape
+from views import cached
 from views.common import board_or_stop, inert, percent_floor, progress_column, require_admission
 
 require_admission()
 st.title("Giai đoạn")
 board = board_or_stop()
 campaign = board.ds.campaign
-results = metrics.phase_results(board.ds, board.cw, board.ow)
+results = metrics.phase_results(board.ds, board.commune_weeks, board.official_weeks)
 
 for result in results:
     phase = result.phase
@@ -45,17 +46,17 @@ start = campaign.phases[0].start if campaign.phases else None
 if start and board.weeks:
     peak_end = start + dt.timedelta(days=30)
     st.subheader(f"Đợt cao điểm 30 ngày ({fmt_date(start)} – {fmt_date(peak_end)})")
-    before = board.cw[board.cw["week"] <= peak_end]
+    before = board.commune_weeks[board.commune_weeks["week"] <= peak_end]
     if len(before):
         last = before.iloc[-1]
-        table = board.villages_at(last["week"])
+        table = cached.villages_at(board, last["week"])
         st.write(
             f"Đến tuần {fmt_date(last['week'])}: {fmt_int(last['installed'])} / {fmt_int(last['smartphone_households'])} hộ có ĐTTM "
             f"= **{fmt_pct(last['rate'])}**; {int(table['meets_target'].sum())}/{len(table)} thôn đạt chỉ tiêu."
         )
 
 st.subheader("Từng thôn theo giai đoạn")
-frame = metrics.village_phases(board.vw, campaign.phases)
+frame = metrics.village_phases(board.village_weeks, campaign.phases)
 for column in [c for c in frame.columns if c.endswith("tỷ lệ")]:
     frame[column] = percent_floor(frame[column])
 config = {c: progress_column(c) for c in frame.columns if c.endswith("tỷ lệ")}

@@ -3,9 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from lib import charts, metrics
+from lib import metrics
 from lib.fmt import fmt_date, fmt_int, fmt_pct, md_escape
 from lib.status import label
+from views import cached
 from views.common import board_or_stop, inert, percent_floor, progress_column, require_admission
 
 require_admission()
@@ -13,14 +14,14 @@ st.title("Cán bộ & đơn vị")
 board = board_or_stop()
 campaign, s = board.ds.campaign, board.summary
 target = campaign.official_target
-units = metrics.at_week(board.uw, s.units_as_of)
+units = metrics.at_week(board.unit_weeks, s.units_as_of)
 if units.empty:
     st.info("Chưa có báo cáo nào của các đơn vị.")
     st.stop()
 
 phase1 = campaign.phases[0] if campaign.phases else None
 phase1_week = max((w for w in board.weeks if phase1 and w <= phase1.end), default=None)
-at_phase1 = metrics.at_week(board.uw, phase1_week).set_index("key")["rate"] if phase1_week else None
+at_phase1 = metrics.at_week(board.unit_weeks, phase1_week).set_index("key")["rate"] if phase1_week else None
 
 cards = st.container(horizontal=True, gap="small")
 cards.metric(f"Cán bộ đã cài (chỉ tiêu {fmt_pct(target, 0)})", fmt_pct(s.official_rate), border=True, width=220)
@@ -42,7 +43,7 @@ else:
     st.success(f"Tất cả các đơn vị đã đạt {fmt_pct(target, 0)}.")
 
 st.plotly_chart(
-    board.memo("unit_ranking", lambda: charts.ranking(units, target, denominator="staff")),
+    cached.unit_ranking_chart(board, s.units_as_of),
     config={"displayModeBar": False},
     key="unit_ranking",
 )
@@ -51,7 +52,7 @@ phase_label = f"Đến {fmt_date(phase1.end)[:5]} (GĐ 1)" if phase1 else "Giai 
 
 
 def group_views() -> list[tuple[str, pd.DataFrame]]:
-    """Each group's table as shown, worst first (built once per loaded workbook)."""
+    """Each group's table as shown, worst first."""
     views = []
     for group, rows in units.assign(group=units["group"].fillna("Khác").replace("", "Khác")).groupby("group", sort=True):
         rows = rows.sort_values(["meets_target", "rate", "name"])
@@ -67,7 +68,7 @@ def group_views() -> list[tuple[str, pd.DataFrame]]:
     return views
 
 
-for group, view in board.memo(("unit_groups", s.units_as_of), group_views):
+for group, view in group_views():
     st.subheader(md_escape(group))
     st.dataframe(
         inert(view),

@@ -4,19 +4,19 @@ import datetime as dt
 
 import streamlit as st
 
-from lib import charts
 from lib.config import TIMEZONE
 from lib.fmt import fmt_date, fmt_int, fmt_pct, md_escape
-from lib.live import TIMELINESS_LABEL, timeliness
+from lib.history import TIMELINESS_LABEL
 from lib.normalize import name_key
 from lib.status import label
+from views import cached
 from views.common import board_or_stop, inert, issue_table, percent_floor, progress_column, require_admission
 
 require_admission()
 st.title("Theo thôn")
 board = board_or_stop()
 campaign, s = board.ds.campaign, board.summary
-table = board.villages_at(s.as_of)
+table = cached.villages_at(board, s.as_of)
 names = sorted(table["name"].astype(str))
 by_key = {name_key(n): n for n in names}
 
@@ -30,23 +30,18 @@ if st.query_params.get_all("thon") != selected:
     st.query_params["thon"] = selected
 
 if selected:
-    vw = board.vw[board.vw["name"].isin(selected)]
+    vw = board.village_weeks[board.village_weeks["name"].isin(selected)]
     chosen = tuple(sorted(selected))
     st.subheader("Tỷ lệ theo tuần")
     st.plotly_chart(
-        board.memo(("village_trend", chosen), lambda: charts.village_trend(vw, campaign.phases, campaign.household_target)),
+        cached.village_trend_chart(board, chosen),
         config={"displayModeBar": False},
         key="village_trend",
     )
     st.subheader("Số hộ cài đặt thêm mỗi tuần")
-    st.plotly_chart(
-        board.memo(("village_gains", chosen), lambda: charts.weekly_gains(vw)), config={"displayModeBar": False}, key="village_gains"
-    )
-    now = dt.datetime.now(TIMEZONE)
-    report_status = board.memo(  # statuses change at most at a deadline: rebuilt once an hour
-        ("village_timeliness", chosen, now.replace(minute=0, second=0, microsecond=0)),
-        lambda: timeliness(vw, board.ds.village_reports, board.history, now),
-    )
+    st.plotly_chart(cached.village_gains_chart(board, chosen), config={"displayModeBar": False}, key="village_gains")
+    hour = dt.datetime.now(TIMEZONE).replace(minute=0, second=0, microsecond=0)
+    report_status = cached.timeliness(board, hour, chosen)
     for name in selected:
         row = table[table["name"] == name].iloc[0]
         st.subheader(md_escape(name))
@@ -79,14 +74,11 @@ if selected:
             issue_table(board, own, key=f"issues_{name_key(name)}")
 
 st.subheader(f"Tất cả các thôn — tuần {fmt_date(s.as_of)}")
-view = board.memo(
-    ("villages_view", s.as_of),
-    lambda: table.assign(
-        rate=percent_floor(table["rate"]),
-        status=[label(r, campaign.household_target) for r in table["rate"]],
-        need_text=[f"cần thêm {fmt_int(n)} hộ" if n else "đạt" for n in table["needed"]],
-        last=[fmt_date(d) if isinstance(d, dt.date) else "chưa báo cáo" for d in table["last_report"]],
-    ),
+view = table.assign(
+    rate=percent_floor(table["rate"]),
+    status=[label(r, campaign.household_target) for r in table["rate"]],
+    need_text=[f"cần thêm {fmt_int(n)} hộ" if n else "đạt" for n in table["needed"]],
+    last=[fmt_date(d) if isinstance(d, dt.date) else "chưa báo cáo" for d in table["last_report"]],
 )
 st.dataframe(
     inert(view[["name", "rate", "need_text", "installed", "smartphone_households", "households", "status", "last"]]),
