@@ -44,7 +44,7 @@ def _para(
     align=WD_ALIGN_PARAGRAPH.JUSTIFY,
     indent: bool = False,
     after: float = 6,
-):  # noqa: ANN001, ANN202
+):
     paragraph = container.add_paragraph()
     paragraph.alignment = align
     fmt = paragraph.paragraph_format
@@ -56,7 +56,7 @@ def _para(
     return paragraph
 
 
-def _no_borders(table) -> None:  # noqa: ANN001
+def _no_borders(table) -> None:
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         element = OxmlElement(f"w:{edge}")
@@ -65,7 +65,7 @@ def _no_borders(table) -> None:  # noqa: ANN001
     table._tbl.tblPr.append(borders)
 
 
-def _set_widths(table, widths_cm: tuple[float, ...]) -> None:  # noqa: ANN001
+def _set_widths(table, widths_cm: tuple[float, ...]) -> None:
     """Column widths in the table grid too: LibreOffice and Word's fixed layout read the grid, not the cells."""
     table.autofit = False
     layout = OxmlElement("w:tblLayout")
@@ -86,7 +86,7 @@ def _cell_text(
     underline: bool = False,
     size: float = BODY_PT,
     align=WD_ALIGN_PARAGRAPH.CENTER,
-) -> None:  # noqa: ANN001
+) -> None:
     paragraph = (
         cell.paragraphs[0]
         if not cell.paragraphs[0].text and len(cell.paragraphs) == 1 and not cell.paragraphs[0].runs
@@ -155,7 +155,7 @@ def report_docx(report: WeeklyReport) -> bytes:
     return buffer.getvalue()
 
 
-def _results_table(document, report: WeeklyReport) -> None:  # noqa: ANN001
+def _results_table(document, report: WeeklyReport) -> None:
     rows = report.table_rows
     table = document.add_table(rows=1 + len(rows), cols=len(TABLE_HEADER))
     table.style = "Table Grid"

@@ -53,10 +53,6 @@ class Tab:
         """Tab-title keys (case, diacritics and spaces ignored)."""
         return {header_key(n).replace(" ", "") for n in (self.name, *self.aliases)}
 
-    def column(self, field_name: str) -> Column:
-        """The column with this field name."""
-        return next(c for c in self.columns if c.field == field_name)
-
 
 VILLAGES = Tab(
     name="Thôn",

@@ -73,7 +73,7 @@ def write_template(path: str | Path | None = None, with_examples: bool = False) 
     return data
 
 
-def _add_checks(sheet, tab: schema.Tab) -> None:  # noqa: ANN001 - openpyxl worksheet
+def _add_checks(sheet, tab: schema.Tab) -> None:
     for i, col in enumerate(tab.columns, start=1):
         letter = get_column_letter(i)
         area = f"{letter}2:{letter}{MAX_ROWS}"
