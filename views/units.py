@@ -1,13 +1,11 @@
 """Cán bộ & đơn vị: every unit against 100 %, by group, laggards first; phase 1 result against now."""
 
-import pandas as pd
 import streamlit as st
 
 from lib import metrics
 from lib.fmt import fmt_date, fmt_int, fmt_pct, md_escape
-from lib.status import label
 from views import cached
-from views.common import board_or_stop, inert, percent_floor, progress_column, require_admission
+from views.common import board_or_stop, inert, progress_column, require_admission
 
 require_admission()
 st.title("Cán bộ & đơn vị")
@@ -21,7 +19,6 @@ if units.empty:
 
 phase1 = campaign.phases[0] if campaign.phases else None
 phase1_week = max((w for w in board.weeks if phase1 and w <= phase1.end), default=None)
-at_phase1 = metrics.at_week(board.unit_weeks, phase1_week).set_index("key")["rate"] if phase1_week else None
 
 cards = st.container(horizontal=True, gap="small")
 cards.metric(f"Cán bộ đã cài (chỉ tiêu {fmt_pct(target, 0)})", fmt_pct(s.official_rate), border=True, width=220)
@@ -50,25 +47,7 @@ st.plotly_chart(
 
 phase_label = f"Đến {fmt_date(phase1.end)[:5]} (GĐ 1)" if phase1 else "Giai đoạn 1"
 
-
-def group_views() -> list[tuple[str, pd.DataFrame]]:
-    """Each group's table as shown, worst first."""
-    views = []
-    for group, rows in units.assign(group=units["group"].fillna("Khác").replace("", "Khác")).groupby("group", sort=True):
-        rows = rows.sort_values(["meets_target", "rate", "name"])
-        view = rows.assign(
-            rate=percent_floor(rows["rate"]),
-            phase1=percent_floor(
-                pd.Series([at_phase1.get(k) if at_phase1 is not None else None for k in rows["key"]], index=rows.index, dtype="float64")
-            ),
-            status=[label(r, target) for r in rows["rate"]],
-            count=[f"{fmt_int(i)}/{fmt_int(t)}" for i, t in zip(rows["installed"], rows["staff"], strict=True)],
-        )
-        views.append((str(group), view[["name", "rate", "count", "phase1", "status"]]))
-    return views
-
-
-for group, view in group_views():
+for group, view in cached.unit_groups(board, s.units_as_of, phase1_week):
     st.subheader(md_escape(group))
     st.dataframe(
         inert(view),

@@ -10,7 +10,7 @@ from lib.history import TIMELINESS_LABEL
 from lib.normalize import name_key
 from lib.status import label
 from views import cached
-from views.common import board_or_stop, inert, issue_table, percent_floor, progress_column, require_admission
+from views.common import board_or_stop, inert, issue_table, progress_column, require_admission
 
 require_admission()
 st.title("Theo thôn")
@@ -74,12 +74,7 @@ if selected:
             issue_table(board, own, key=f"issues_{name_key(name)}")
 
 st.subheader(f"Tất cả các thôn — tuần {fmt_date(s.as_of)}")
-view = table.assign(
-    rate=percent_floor(table["rate"]),
-    status=[label(r, campaign.household_target) for r in table["rate"]],
-    need_text=[f"cần thêm {fmt_int(n)} hộ" if n else "đạt" for n in table["needed"]],
-    last=[fmt_date(d) if isinstance(d, dt.date) else "chưa báo cáo" for d in table["last_report"]],
-)
+view = cached.village_list(board, s.as_of)
 st.dataframe(
     inert(view[["name", "rate", "need_text", "installed", "smartphone_households", "households", "status", "last"]]),
     hide_index=True,
