@@ -13,13 +13,13 @@ import os
 import pwd
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
+
+from harness.server import free_port, stop, streamlit_command, tail, wait_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "deploy" / "nginx" / "son-giang.conf"
@@ -84,41 +84,6 @@ def nginx_conf(site: str, workdir: Path, *, brotli: Path | None, run_as_root: bo
     return "\n".join(lines)
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on at the moment, on loopback."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 90) -> bool:
-    """Poll Streamlit's health endpoint at url until it answers ok; False if the process died or time ran out."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read() == b"ok":
-                    return True
-        except OSError:
-            pass
-        time.sleep(0.2)  # polling an endpoint, not waiting for a page
-    return False
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _tail(path: Path, chars: int = 2000) -> str:
-    return path.read_text(errors="replace")[-chars:] if path.exists() else ""
-
-
 class _Stop(Exception):
     """SIGTERM, turned into an exception so the same clean-up runs as for Ctrl-C."""
 
@@ -145,25 +110,23 @@ def serve(port: int, app_port: int, workdir: Path) -> int:
         return 1
     signal.signal(signal.SIGTERM, _raise_stop)
     app_log = workdir / "streamlit.log"
-    app_cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1"]
-    app_cmd += ["--server.port", str(app_port), "--server.headless", "true"]
     with open(app_log, "w") as log:
-        app = subprocess.Popen(app_cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        app = subprocess.Popen(streamlit_command("app.py", app_port), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     proxy: subprocess.Popen | None = None
     try:
         if not wait_healthy(f"http://127.0.0.1:{app_port}", app):
-            print(f"Streamlit không khởi động được; {app_log}:\n{_tail(app_log)}", file=sys.stderr)
+            print(f"Streamlit không khởi động được; {app_log}:\n{tail(app_log)}", file=sys.stderr)
             return 1
         proxy = subprocess.Popen(nginx_cmd)
         if not wait_healthy(f"http://127.0.0.1:{port}", proxy, timeout=15):
-            print(f"nginx không khởi động được; {workdir / 'error.log'}:\n{_tail(workdir / 'error.log')}", file=sys.stderr)
+            print(f"nginx không khởi động được; {workdir / 'error.log'}:\n{tail(workdir / 'error.log')}", file=sys.stderr)
             return 1
         print(f"Bảng theo dõi qua nginx: http://127.0.0.1:{port}  (Ctrl-C để dừng)", flush=True)
         print(f"  streamlit trực tiếp: http://127.0.0.1:{app_port}; cấu hình và nhật ký: {workdir}", flush=True)
         while True:
             for name, process, log_path in (("streamlit", app, app_log), ("nginx", proxy, workdir / "error.log")):
                 if process.poll() is not None:
-                    print(f"{name} đã dừng (mã {process.returncode}); {log_path}:\n{_tail(log_path)}", file=sys.stderr)
+                    print(f"{name} đã dừng (mã {process.returncode}); {log_path}:\n{tail(log_path)}", file=sys.stderr)
                     return 1
             time.sleep(0.5)
     except (KeyboardInterrupt, _Stop):
@@ -171,8 +134,8 @@ def serve(port: int, app_port: int, workdir: Path) -> int:
         return 0
     finally:
         if proxy is not None:
-            _stop(proxy)
-        _stop(app)
+            stop(proxy)
+        stop(app)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

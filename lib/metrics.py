@@ -1,4 +1,4 @@
-"""Clean tables -> coverage per village / unit / week / phase, completeness and pace.
+"""Clean tables -> coverage per village / unit / week, completeness and pace (phases: `lib.phases`).
 
 A village's figure for a week is its latest accepted report on or before that week (carried
 forward and marked so); a village that never reported counts 0 and keeps its denominator.
@@ -229,53 +229,14 @@ def village_table(ds: Dataset, vw: pd.DataFrame, week: dt.date | None) -> pd.Dat
     return now.sort_values(["rate", "name"], na_position="last", kind="stable").reset_index(drop=True)
 
 
-@dataclass(frozen=True)
-class PhaseResult:
-    """A phase's outcome: the value at its end and what it gained within it."""
-
-    phase: Phase
-    end_week: dt.date | None
-    installed_end: int
-    gain: int
-    rate_end: float | None
-    met: bool
-    officials_end: int
-    officials_gain: int
-    official_rate_end: float | None
+def behind_target(frame: pd.DataFrame) -> pd.DataFrame:
+    """The villages or units of a table still short of their target, lowest rate first (then by name)."""
+    return frame[~frame["meets_target"]].sort_values(["rate", "name"]) if len(frame) else frame
 
 
-def phase_results(ds: Dataset, cw: pd.DataFrame, ow: pd.DataFrame) -> list[PhaseResult]:
-    """For each phase: households and officials at the last report week by its end, and the gain within it."""
-    results = []
-    for phase in ds.campaign.phases:
-
-        def value(frame: pd.DataFrame, column: str, before: dt.date, strict: bool) -> tuple[dt.date | None, float]:
-            rows = frame[frame["week"] < before] if strict else frame[frame["week"] <= before]
-            if rows.empty:
-                return None, 0
-            last = rows.iloc[-1]
-            return last["week"], last[column]
-
-        end_week, end = value(cw, "installed", phase.end, False)
-        _, start = value(cw, "installed", phase.start, True)
-        _, rate = value(cw, "rate", phase.end, False)
-        _, o_end = value(ow, "installed", phase.end, False)
-        _, o_start = value(ow, "installed", phase.start, True)
-        _, o_rate = value(ow, "rate", phase.end, False)
-        results.append(
-            PhaseResult(
-                phase=phase,
-                end_week=end_week,
-                installed_end=int(end),
-                gain=int(end - start),
-                rate_end=float(rate) if end_week else None,
-                met=bool(end_week and rate + _EPS >= ds.campaign.household_target),
-                officials_end=int(o_end),
-                officials_gain=int(o_end - o_start),
-                official_rate_end=float(o_rate) if len(ow) and o_rate else None,
-            )
-        )
-    return results
+def most_needed(frame: pd.DataFrame) -> pd.DataFrame:
+    """The villages of a table still short of the target, the most households still needed first (then by name)."""
+    return frame[~frame["meets_target"]].sort_values(["needed", "name"], ascending=[False, True])
 
 
 @dataclass(frozen=True)
@@ -293,6 +254,11 @@ class Pace:
     per_week_needed: float  # households per week needed to reach the goal by the deadline
     reached: bool
     on_pace: bool
+
+    @property
+    def per_week_to_ask(self) -> int:
+        """Households a week to ask for: `per_week_needed` rounded up (a fraction under about 0,001 is float noise, dropped)."""
+        return round(self.per_week_needed + 0.499)
 
 
 def pace(cw: pd.DataFrame, target: float, deadline: dt.date, window: int = 4) -> Pace:
@@ -327,16 +293,3 @@ def default_deadline(phases: tuple[Phase, ...], day: dt.date | None) -> dt.date:
         return current[-1].end
     later = [p for p in phases if p.start > day]
     return later[0].end if later else phases[-1].end
-
-
-def village_phases(vw: pd.DataFrame, phases: tuple[Phase, ...]) -> pd.DataFrame:
-    """Per village and phase: the rate at the phase's last report week and the households gained within it."""
-    names = vw.drop_duplicates("key")[["key", "name"]].set_index("key")
-    out = names.copy()
-    for phase in phases:
-        end = vw[vw["week"] <= phase.end].groupby("key", sort=False)[["installed", "rate"]].last()
-        begin = vw[vw["week"] < phase.start].groupby("key", sort=False)["installed"].last()
-        installed_end = end["installed"].reindex(out.index).fillna(0)
-        out[f"{phase.name}: tỷ lệ"] = end["rate"].reindex(out.index)
-        out[f"{phase.name}: tăng"] = (installed_end - begin.reindex(out.index).fillna(0)).astype("int64")
-    return out.sort_values("name").reset_index(drop=True).rename(columns={"name": "Thôn"})

@@ -10,10 +10,15 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 SHEETS_EPOCH = dt.date(1899, 12, 30)  # day 0 of Google Sheets / Excel serial dates
+# No figure of this campaign (i-HaTinh, the commune merged in 2025) can predate 2020; anything
+# outside these years is a typo such as 0206 or 1926, and would stretch every weekly series.
+FIRST_PLAUSIBLE_DATE = dt.date(2020, 1, 1)
+LAST_PLAUSIBLE_DATE = dt.date(2099, 12, 31)
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a\u202b\u202c\u202d\u202e"))
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
@@ -49,6 +54,12 @@ def name_key(value: object) -> str:
     text = clean_text(value).casefold()
     text = unicodedata.normalize("NFC", _move_old_tones(unicodedata.normalize("NFD", text)))
     return _LEADING_ZEROS.sub("", text)
+
+
+def pick_names(known: Iterable[str], typed: Iterable[str]) -> list[str]:
+    """The known names that `typed` spells (as `name_key` forgives), in the order typed, each once; the rest dropped."""
+    by_key = {name_key(n): n for n in known}
+    return [by_key[k] for k in dict.fromkeys(name_key(t) for t in typed) if k in by_key]
 
 
 @lru_cache(maxsize=65536)
@@ -91,6 +102,7 @@ class Parsed:
 BLANK = Parsed()
 _THOUSANDS = re.compile(r"^[+]?\d{1,3}(?:\.\d{3})+$")
 _PLAIN = re.compile(r"^[+-]?\d+$")
+_COMMA_THOUSANDS = re.compile(r"^[+]?\d{1,3}(?:,\d{3})+$")
 _DECIMAL = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 _UNIT_WORDS = frozenset(
     header_key(w)
@@ -139,6 +151,14 @@ def parse_count(value: object) -> Parsed:
         return _check_count(float(digits.replace(".", "")))
     if _PLAIN.match(digits):
         return _check_count(float(digits))
+    if _COMMA_THOUSANDS.match(digits):
+        # 1,000 is one thousand in English but 1 in Vietnamese (the comma marks decimals): never guess.
+        whole = digits.lstrip("+").replace(",", "")
+        return Parsed(
+            code="comma_in_count",
+            reason=f"'{digits}' có dấu phẩy, ở Việt Nam là dấu thập phân nên không rõ là {whole} hay số lẻ; "
+            f"nếu là {whole}, hãy nhập {whole} (không dùng dấu phẩy)",
+        )
     if _DECIMAL.match(digits):
         return _check_count(float(digits.replace(",", ".")), typed=text)
     return Parsed(code="not_a_number", reason="không đọc được số")
@@ -162,19 +182,24 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{
 
 
 def parse_date(value: object, today: dt.date) -> Parsed:
-    """Parse a report date: date cells, Sheets serial numbers, dd/mm/yyyy, d/m, dd-mm-yyyy, dd.mm.yyyy."""
+    """Parse a report date: date cells, Sheets serial numbers, dd/mm/yyyy, dd-mm-yyyy, dd.mm.yyyy, yyyy-mm-dd.
+
+    A date without a year (31/12) is refused rather than given today's year, and a year outside
+    FIRST_PLAUSIBLE_DATE..LAST_PLAUSIBLE_DATE is refused: either would stretch the weekly series.
+    `today` only fills the example in a message, never a value.
+    """
     if value is None:
         return BLANK
     if isinstance(value, dt.datetime):
-        return Parsed(value=value.date())
+        return _plausible(value.date())
     if isinstance(value, dt.date):
-        return Parsed(value=value)
+        return _plausible(value)
     if isinstance(value, bool):
         return Parsed(code="bad_date", reason="không phải ngày")
     if isinstance(value, (int, float)):
         if math.isnan(value) or not 20000 <= value <= 80000:
             return Parsed(code="bad_date", reason="không phải ngày hợp lệ")
-        return Parsed(value=SHEETS_EPOCH + dt.timedelta(days=int(value)))
+        return _plausible(SHEETS_EPOCH + dt.timedelta(days=int(value)))
     text = clean_text(value).casefold()
     if not text:
         return BLANK
@@ -185,10 +210,14 @@ def parse_date(value: object, today: dt.date) -> Parsed:
         return Parsed(code="bad_date", reason="không đọc được ngày; hãy nhập theo dạng ngày/tháng/năm, ví dụ 23/04/2026")
     day, month = int(m.group(1)), int(m.group(2))
     if m.group(3) is None:
-        year = today.year
-    else:
-        year = int(m.group(3))
-        year += 2000 if year < 100 else 0
+        # Guessing the year from today would move the report a year once the calendar turns.
+        return Parsed(
+            code="bad_date",
+            reason=f"ngày '{text}' không ghi năm, nên không được tính (bảng không tự đoán năm để số liệu không đổi nghĩa theo ngày xem); "
+            f"hãy nhập đủ ngày/tháng/năm, ví dụ {day:02d}/{month:02d}/{today.year}",
+        )
+    year = int(m.group(3))
+    year += 2000 if year < 100 else 0
     if month > 12 and day <= 12:
         return Parsed(
             code="bad_date",
@@ -200,9 +229,19 @@ def parse_date(value: object, today: dt.date) -> Parsed:
 
 def _make_date(year: int, month: int, day: int, text: str) -> Parsed:
     try:
-        return Parsed(value=dt.date(year, month, day))
+        return _plausible(dt.date(year, month, day))
     except ValueError:
         return Parsed(code="bad_date", reason=f"ngày '{text}' không tồn tại trong lịch")
+
+
+def _plausible(day: dt.date) -> Parsed:
+    if FIRST_PLAUSIBLE_DATE <= day <= LAST_PLAUSIBLE_DATE:
+        return Parsed(value=day)
+    return Parsed(
+        code="bad_date",
+        reason=f"năm {day.year} không hợp lý cho số liệu của chiến dịch (chỉ nhận ngày từ năm {FIRST_PLAUSIBLE_DATE.year} "
+        f"đến năm {LAST_PLAUSIBLE_DATE.year}); hãy kiểm tra lại năm",
+    )
 
 
 def parse_percent(value: object) -> Parsed:

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from lib import live, metrics
 from lib.config import TIMEZONE
 from lib.dashboard import Dashboard
-from lib.history import History, all_issues
+from lib.history import History
 from lib.live import SourceConfig
-from lib.sources import FetchError, SourceError
+from lib.sources import FetchError, SourceError, refuse_special_file
 from lib.validate import ISSUE_COLUMNS, Dataset, validate
 from lib.workbook import RawWorkbook
 
@@ -41,19 +40,21 @@ class Loaded:
     recorded: tuple[int, bool] | None = None  # (snapshot id, whether it was a new version) once this fetch is stored
 
     @property
-    def issues(self) -> pd.DataFrame:
-        """Cell issues plus history changes: the same list on every page and from every command."""
-        return all_issues(self.ds, self.history)
-
-    @property
     def age(self) -> dt.timedelta:
         """How old the shown data is."""
         return dt.datetime.now(dt.UTC) - self.ds.source.fetched_at.astimezone(dt.UTC)
 
 
 def refuse_unknown(config: SourceConfig) -> None:
-    """Refuse, before anything is opened, a local source that is neither an .xlsx path nor an existing file."""
+    """Refuse, before anything is opened, a local source that is a FIFO, a folder or a device, or neither an .xlsx path nor a file."""
     source = config.location
+    if config.kind == "xlsx":
+        try:
+            mode = os.stat(source).st_mode
+        except OSError:
+            mode = None
+        if mode is not None:
+            refuse_special_file(mode, source)  # a FIFO, a directory or a device: refused before anything opens it
     if config.kind == "xlsx" and Path(source).suffix.lower() not in (".xlsx", ".xlsm") and not Path(source).is_file():
         raise SourceError(f"Không hiểu nguồn dữ liệu '{source}'. Hãy đưa đường dẫn tới tệp .xlsx hoặc đường dẫn Google Sheet.")
 

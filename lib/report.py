@@ -68,6 +68,16 @@ class WeeklyReport:
         rows.append(_cells(self.total, number=""))
         return rows
 
+    @property
+    def table(self) -> pd.DataFrame:
+        """The results table as the preview shows it: `TABLE_HEADER` over `table_rows`."""
+        return pd.DataFrame(self.table_rows, columns=list(TABLE_HEADER))
+
+    @property
+    def file_stem(self) -> str:
+        """The downloads' file name without its suffix: bao-cao-i-hatinh-<commune>-<yyyy-mm-dd>."""
+        return f"bao-cao-i-hatinh-{self.commune.lower().replace(' ', '-')}-{self.week:%Y-%m-%d}"
+
 
 def _cells(line: VillageLine, number: str | None = None) -> tuple[str, ...]:
     rate = fmt_pct(line.rate).replace(" %", "") if line.rate is not None else "–"
@@ -106,7 +116,7 @@ def default_remarks(board: Dashboard, week: dt.date) -> str:
     cw = board.commune_weeks[board.commune_weeks["week"] <= week]
     p = metrics.pace(cw, campaign.household_target, metrics.default_deadline(campaign.phases, week))
     table = board.villages_at(week)
-    lagging = table[~table["meets_target"]].sort_values(["needed", "name"], ascending=[False, True])
+    lagging = metrics.most_needed(table)
     parts = []
     if p.reached:
         parts.append(
@@ -116,7 +126,7 @@ def default_remarks(board: Dashboard, week: dt.date) -> str:
     elif p.eta:
         parts.append(
             f"Với tốc độ 4 tuần gần đây (khoảng {fmt_int(round(p.run_rate))} hộ/tuần), toàn xã dự kiến đạt chỉ tiêu vào khoảng {fmt_date(p.eta)}; "
-            f"để đạt trước {fmt_date(p.deadline)} cần khoảng {fmt_int(round(p.per_week_needed + 0.499))} hộ/tuần."
+            f"để đạt trước {fmt_date(p.deadline)} cần khoảng {fmt_int(p.per_week_to_ask)} hộ/tuần."
         )
     else:
         parts.append("Số hộ cài đặt không tăng trong các tuần gần đây; cần đẩy mạnh hướng dẫn tại các thôn.")
@@ -168,7 +178,7 @@ def build(board: Dashboard, week: dt.date, remarks: str | None = None, now: dt.d
     )
     households = total.households
     meeting = table[table["meets_target"]]["name"].tolist()
-    lagging = table[~table["meets_target"]].sort_values(["rate", "name"])
+    lagging = metrics.behind_target(table)
     missing = board.not_reported(week)
 
     units_week = max((w for w in board.unit_weeks["week"].unique() if w <= week), default=None) if not board.unit_weeks.empty else None
@@ -177,7 +187,7 @@ def build(board: Dashboard, week: dt.date, remarks: str | None = None, now: dt.d
         int(units["staff"].sum()) if len(units) else int(ds.units["staff"].sum()),
         int(units["installed"].sum()) if len(units) else 0,
     )
-    below = units[~units["meets_target"]].sort_values(["rate", "name"]) if len(units) else units
+    below = metrics.behind_target(units)
 
     change_pp = float(row["change_pp"]) if row is not None else 0.0
     overall = (

@@ -11,7 +11,7 @@ import datetime as dt
 import difflib
 import itertools
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pandas as pd
@@ -38,6 +38,9 @@ from lib.workbook import Cell, RawWorkbook, Rows, SourceInfo
 
 ISSUE_COLUMNS = ["sheet", "row", "column", "cell", "severity", "code", "message", "value"]  # the contract; frames add "subject"
 HEADER_SCAN_ROWS = 30
+# Villages or units read from a roster: twice a province (1.500 villages). Every page crosses the
+# roster with every week, so 200.000 roster rows would cost the server gigabytes.
+ROSTER_ROWS = 3_000
 _TOTAL_ROW_KEYS = frozenset({"tong", "tong cong", "cong", "tong so", "toan xa", "tong toan xa"})
 
 
@@ -181,7 +184,10 @@ def validate(raw: RawWorkbook, today: dt.date) -> Dataset:
         r.tab.name: {"read": len(r.rows), "accepted": sum(not x.rejected for x in r.rows), "rejected": sum(x.rejected for x in r.rows)}
         for r in reads.values()
     }
-    frame = pd.DataFrame([asdict(i) for i in issues.items], columns=ISSUE_COLUMNS)
+    # Tuples, not dataclasses.asdict (which deep-copies every field): 20.000 issues cost 0,6 s that way.
+    frame = pd.DataFrame(
+        [(i.sheet, i.row, i.column, i.cell, i.severity, i.code, i.message, i.value) for i in issues.items], columns=ISSUE_COLUMNS
+    )
     frame["row"] = frame["row"].astype("Int64")
     frame["subject"] = issues.subjects()
     return Dataset(
@@ -205,7 +211,7 @@ def _read_tabs(raw: RawWorkbook, issues: _Issues, today: dt.date) -> dict[str, _
     titles = {title: header_key(title).replace(" ", "") for title in raw.tabs}
     reads: dict[str, _TabRead] = {}
     for tab in schema.TABS:
-        title = next((t for t, key in titles.items() if key in tab.title_keys()), None)
+        title = _choose_tab(tab, [t for t, key in titles.items() if key in tab.title_keys()], titles, raw.hidden_tabs, issues)
         if title is None:
             if tab.required:
                 issues.add(
@@ -222,6 +228,44 @@ def _read_tabs(raw: RawWorkbook, issues: _Issues, today: dt.date) -> dict[str, _
         if read is not None:
             reads[tab.entity] = read
     return reads
+
+
+def _choose_tab(tab: schema.Tab, matches: list[str], keys: dict[str, str], hidden: frozenset[str], issues: _Issues) -> str | None:
+    """The tab to read among those whose title matches: visible before hidden, the canonical name before an alias.
+
+    A hidden copy named by an alias must never replace the tab people see and fill; whenever two
+    tabs match, the one not read is named in a warning.
+    """
+    if not matches:
+        return None
+    canonical = header_key(tab.name).replace(" ", "")
+    order = {title: i for i, title in enumerate(matches)}
+    chosen = min(matches, key=lambda t: (t in hidden, keys[t] != canonical, order[t]))
+    for title in matches:
+        if title == chosen:
+            continue
+        state = " (đang ẩn)" if title in hidden else ""
+        issues.add(
+            title,
+            None,
+            None,
+            "",
+            "warning",
+            "ignored_tab",
+            f"Có {len(matches)} tab cùng được hiểu là tab '{tab.name}': đang đọc tab '{chosen}', bỏ qua tab '{title}'{state}. "
+            "Hãy xoá hoặc đổi tên tab thừa để khỏi nhầm.",
+        )
+    if chosen in hidden:
+        issues.add(
+            chosen,
+            None,
+            None,
+            "",
+            "warning",
+            "hidden_tab",
+            f"Tab '{chosen}' đang ẩn nhưng vẫn được đọc vì không có tab '{tab.name}' nào đang hiện. Nên cho hiện tab này để mọi người thấy số liệu.",
+        )
+    return chosen
 
 
 def _find_header(tab: schema.Tab, rows: Rows) -> tuple[int, dict[int, schema.Column]]:
@@ -268,11 +312,25 @@ def _read_tab(tab: schema.Tab, title: str, rows: Rows, issues: _Issues, today: d
     # week's date for every village): the loop below is then a dictionary lookup per cell.
     parsers = [(col, col.field, columns[col.field], {}) for col in tab.columns if col.field in letters]
     unmapped = [col.field for col in tab.columns if col.field not in letters]
+    limit = ROSTER_ROWS if tab.entity in ("village", "unit") else None
     for r in range(header_row + 1, len(rows)):
         row = rows[r]
         width = len(row)
         if all(c >= width or _blank(row[c]) for c in indexes):
             continue
+        if limit is not None and len(read.rows) >= limit:
+            what = "thôn" if tab.entity == "village" else "đơn vị"
+            issues.add(
+                title,
+                None,
+                None,
+                "",
+                "error",
+                "too_many_rows",
+                f"Tab '{title}' có hơn {fmt_int(limit)} {what}: chỉ đọc {fmt_int(limit)} {what} đầu tiên, từ dòng {r + 1} trở đi không được đọc "
+                "(giới hạn của bảng theo dõi). Hãy kiểm tra xem tab có bị chép lặp hay lẫn dữ liệu khác không.",
+            )
+            break
         record = _Row(r + 1, row, columns, letters)
         if name_index is not None and name_index < width and ascii_key(row[name_index]) in _TOTAL_ROW_KEYS:
             issues.add(
@@ -444,10 +502,16 @@ def _check_roster(read: _TabRead | None, size_field: str, issues: _Issues) -> _T
     return read
 
 
+SUGGESTIONS_MAX = 50  # distinct unknown names that get a "Có phải …?" (each costs 20–80 ms against 1.500 villages)
+
+
 class _Roster:
     """Name lookup for a roster: exact key, then without diacritics, then a suggestion."""
 
     def __init__(self, read: _TabRead | None) -> None:
+        # Suggestions are memoised and capped: 20.000 distinct unknown names against a province's
+        # roster would otherwise cost the server 7 minutes of difflib.
+        self.suggestions: dict[str, str | None] = {}
         self.by_key: dict[str, _Row] = {}
         self.by_ascii: dict[str, set[str]] = defaultdict(set)
         self.by_loose: dict[str, set[str]] = defaultdict(set)
@@ -467,11 +531,17 @@ class _Roster:
             keys = index.get(probe, set())
             if len(keys) == 1:
                 return self.by_key[next(iter(keys))], True, None
-        close = difflib.get_close_matches(ascii_key(name), list(self.by_ascii), n=1, cutoff=0.72)
-        suggestion = None
-        if close:
-            suggestion = str(self.by_key[sorted(self.by_ascii[close[0]])[0]].values["name"])
-        return None, False, suggestion
+        return None, False, self._suggest(ascii_key(name))
+
+    def _suggest(self, probe: str) -> str | None:
+        if probe in self.suggestions:
+            return self.suggestions[probe]
+        if len(self.suggestions) >= SUGGESTIONS_MAX:
+            return None
+        close = difflib.get_close_matches(probe, list(self.by_ascii), n=1, cutoff=0.72)
+        suggestion = str(self.by_key[sorted(self.by_ascii[close[0]])[0]].values["name"]) if close else None
+        self.suggestions[probe] = suggestion
+        return suggestion
 
 
 def _loose(name: object) -> str:
@@ -552,6 +622,20 @@ def _check_report_date(read: _TabRead, row: _Row, campaign: Campaign, today: dt.
     if not isinstance(day, dt.date):
         return
     header = read.headers["date"]
+    earliest = campaign.phases[0].start - dt.timedelta(days=365)
+    if day < earliest:
+        issues.add(
+            read.title,
+            row,
+            "date",
+            header,
+            "error",
+            "early_date",
+            f"Ô {row.cells['date']}: ngày {_show(day)} sớm hơn một năm trước khi chiến dịch bắt đầu ({_show(campaign.phases[0].start)}). "
+            "Hãy kiểm tra lại ngày, tháng, năm.",
+            row.typed("date"),
+        )
+        return
     if day > today:
         issues.add(
             read.title,
@@ -644,7 +728,7 @@ def _check_duplicates(read: _TabRead, entity: str, issues: _Issues) -> None:
         if len(rows) < 2:
             continue
         figures = {tuple(r.values.get(f) for f in _FIGURES) for r in rows}
-        numbers = ", ".join(str(r.number) for r in rows)
+        numbers = row_numbers([r.number for r in rows])
         name = rows[0].values["display"]
         if len(figures) == 1:
             for dup in rows[1:]:
@@ -672,6 +756,16 @@ def _check_duplicates(read: _TabRead, entity: str, issues: _Issues) -> None:
                 "Chưa biết số nào đúng nên chưa tính tuần này: hãy giữ lại một dòng đúng và xoá các dòng kia.",
                 dup.typed("installed"),
             )
+
+
+ROWS_LISTED = 5
+
+
+def row_numbers(numbers: list[int], limit: int = ROWS_LISTED) -> str:
+    """'2, 3, 4, 5, 6 và 19.995 dòng khác': each of N duplicates names the others, so the list must stay short."""
+    shown = ", ".join(str(n) for n in numbers[:limit])
+    rest = len(numbers) - limit
+    return f"{shown} và {fmt_int(rest)} dòng khác" if rest > 0 else shown
 
 
 def _check_cumulative(read: _TabRead, entity: str, issues: _Issues) -> None:

@@ -1,4 +1,4 @@
-"""Shared test helpers: tiny inline workbooks, built as plain rows."""
+"""Shared test helpers: tiny inline workbooks, built as plain rows; a PostgreSQL cluster and Chromium (from harness/)."""
 
 from __future__ import annotations
 
@@ -68,11 +68,11 @@ def sample_path():
 def postgres_server():
     """One throw-away PostgreSQL cluster on loopback for the session (skips, with the reason, where none is installed;
     fails instead under CI=true)."""
-    import local_postgres
+    from harness import postgres
 
-    if local_postgres.binaries() is None:
-        pytest.skip("PostgreSQL is not installed (apt-get install postgresql); CI installs it")
-    with local_postgres.server() as url:
+    if postgres.binaries() is None:
+        pytest.skip(postgres.MISSING)
+    with postgres.server() as url:
         yield url
 
 
@@ -89,6 +89,22 @@ def postgres_url(postgres_server, request):
     yield postgres_server.rsplit("/", 1)[0] + "/" + name
     with psycopg.connect(postgres_server, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium under Playwright, launched as the benchmarks launch it (skips with the reason where it is missing;
+    fails instead under CI=true)."""
+    from harness.browser import MISSING, chromium, launch
+
+    if chromium() is None:
+        pytest.skip(MISSING)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = launch(p.chromium)
+        yield launched
+        launched.close()
 
 
 def save_workbook(path, tabs: dict[str, list[list[object]]]):

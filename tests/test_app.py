@@ -7,7 +7,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from conftest import D1, D2, REPORTS, TODAY, UNIT_REPORTS, UNITS, VILLAGES, save_workbook
-from lib import dashboard, messages, metrics
+from lib import dashboard, messages, metrics, phases
 from lib.fmt import fmt_int, fmt_pct
 from lib.live import resolve
 from lib.pipeline import load
@@ -150,7 +150,7 @@ def test_units_page_shows_units_below_target_first(board):
 
 def test_phases_page_shows_each_phase_result(board):
     at = open_page("phases")
-    results = metrics.phase_results(board.ds, board.commune_weeks, board.official_weeks)
+    results = phases.phase_results(board.ds, board.commune_weeks, board.official_weeks)
     shown = [m.value for m in at.metric if m.label == "Hộ dân cuối giai đoạn"]
     assert shown == [fmt_pct(r.rate_end) for r in results if r.end_week is not None]
 

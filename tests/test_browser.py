@@ -6,108 +6,35 @@ both sizes go to artifacts/screenshots/ (git-ignored) for a person to look at.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from benchmarks.run import CHROMIUM_ARGS  # the same browser flags as the first-paint benchmark
 from conftest import TODAY
+from harness.browser import MISSING, chromium
+from harness.server import free_port, streamlit_server
 from views import SCREENS
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "artifacts" / "screenshots"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PAGES = {"": SCREENS[0].title} | {s.url_path: s.title for s in SCREENS[1:]}  # the home screen is served at /
 SIZES = {"laptop": (1280, 900), "phone": (390, 844)}
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium); CI installs it"),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(chromium() is None, reason=MISSING)]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def streamlit_server(log_dir: Path, *options: str, port: int | None = None):
-    """`streamlit run app.py` on a free loopback port, on the bundled sample; its URL once healthy, always terminated."""
-    port = port or free_port()
-    env = {**os.environ, "SONGIANG_TODAY": TODAY.isoformat()}
-    env.pop("SONGIANG_SOURCE", None)
-    log = log_dir / "streamlit.log"
-    with open(log, "w") as out:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                *options,
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start: {log.read_text()[-2000:]}")
-            time.sleep(0.2)  # polling a health endpoint, not waiting for the page
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+def sample_app(log_dir: Path, *options: str, port: int | None = None):
+    """`streamlit run app.py` on the bundled sample as of TODAY (whatever SONGIANG_SOURCE says here)."""
+    env = {k: v for k, v in os.environ.items() if k != "SONGIANG_SOURCE"} | {"SONGIANG_TODAY": TODAY.isoformat()}
+    return streamlit_server("app.py", log_dir, options=options, env=env, port=port)
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    with streamlit_server(tmp_path_factory.mktemp("server")) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=CHROMIUM_ARGS,
-        )
-        yield chromium
-        chromium.close()
+    with sample_app(tmp_path_factory.mktemp("server")) as running:
+        yield running.url
 
 
 @pytest.fixture(scope="module")
@@ -224,8 +151,8 @@ server_metadata_url = "http://127.0.0.1:9/.well-known/openid-configuration"
 allowed_emails = ["chutich.songiang@gmail.com"]
 """
     )
-    with streamlit_server(folder, "--secrets.files", str(secrets), port=port) as url:
-        yield url
+    with sample_app(folder, "--secrets.files", str(secrets), port=port) as running:
+        yield running.url
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -250,8 +177,8 @@ def test_an_anonymous_visitor_sees_only_the_sign_in_screen(browser, signed_in_se
 @pytest.fixture
 def fresh_server(tmp_path):
     """A server nobody has opened yet: its first session is the deep link under test."""
-    with streamlit_server(tmp_path) as url:
-        yield url
+    with sample_app(tmp_path) as running:
+        yield running.url
 
 
 def test_without_sign_in_every_deep_link_opens_its_page_and_keeps_its_query(browser, fresh_server):

@@ -24,14 +24,13 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.run import CHROMIUM_ARGS  # the same browser flags as the other browser tests
 from conftest import TODAY
 from deploy import serve
+from harness.server import free_port, wait_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample_son_giang.xlsx"
 UNITS = ROOT / "deploy" / "systemd"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SYSTEMD_ANALYZE = shutil.which("systemd-analyze")
 MiB = 1024 * 1024
 
@@ -138,12 +137,12 @@ class Served:
 
 def start_serve(workdir: Path) -> tuple[subprocess.Popen, Served]:
     """`python -m deploy.serve` (what `make serve` runs) on free ports; returns once nginx answers for the app."""
-    port, app_port = serve.free_port(), serve.free_port()
+    port, app_port = free_port(), free_port()
     env = {**os.environ, "SONGIANG_SOURCE": str(SAMPLE), "SONGIANG_TODAY": TODAY.isoformat()}
     cmd = [sys.executable, "-m", "deploy.serve", "--port", str(port), "--app-port", str(app_port), "--workdir", str(workdir)]
     process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     served = Served(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{app_port}", port, workdir)
-    if not serve.wait_healthy(served.proxy, process, timeout=120):
+    if not wait_healthy(served.proxy, process, timeout=120):
         stop(process)
         pytest.fail(f"make serve did not start: {process.stdout.read()[-3000:]}")
     return process, served
@@ -296,18 +295,6 @@ def first_visit(browser, url: str, bundle: str) -> Visit:
     main = [(finished.get(rid, 0), enc) for rid, (u, enc) in urls.items() if u.endswith(bundle)]
     largest = sorted(((finished.get(rid, 0), u.rsplit("/", 1)[-1]) for rid, (u, _) in urls.items()), reverse=True)[:5]
     return Visit(sum(finished.values()), len(finished), sum(frames), sockets, main[0], value, largest)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium); CI installs it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.mark.browser

@@ -7,24 +7,32 @@ Profiles: "ci" (the default, 150 examples a property) and "fuzz" (10.000):
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+import re
+import subprocess
+import sys
 import unicodedata
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPORTS, TODAY, book
 from lib import dashboard, schema
+from lib.normalize import header_key
 from lib.pipeline import check_result
 from lib.report import build as build_report
 from lib.sources import RawWorkbook
 from lib.validate import validate
+from lib.xlsx_reader import Limits, Refused, fill_merged
 
 settings.register_profile("ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 settings.register_profile(
     "fuzz", max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+ROOT = Path(__file__).resolve().parent.parent
 
 TRICKY = [
     "1.234",
@@ -72,6 +80,17 @@ TRICKY = [
     "0,7",
     "100",
     "Giai đoạn 1",
+    "1,000",
+    "2,500 hộ",
+    "31/12",
+    "23/4",
+    "0206-04-23",
+    "23/04/1926",
+    "0001-01-01",
+    "9999-12-31",
+    "Chủ Nhật",
+    "Ngày báo cáo trong tuần",
+    "CN",
 ]
 HEADERS = sorted({h for tab in schema.TABS for c in tab.columns for h in (c.header, *c.aliases)} | {"STT", "Ghi chú khác", "Cột thừa"})
 TAB_NAMES = sorted(
@@ -99,6 +118,7 @@ cells = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
     st.booleans(),
     st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)),
+    st.sampled_from([dt.date.min, dt.date.max, dt.datetime.min, dt.datetime.max]),  # the ends of the calendar
     st.datetimes(min_value=dt.datetime(1990, 1, 1), max_value=dt.datetime(2040, 1, 1)),
 )
 headers = st.lists(st.tuples(st.sampled_from(HEADERS), st.integers(0, 4)).map(lambda t: _variant(*t)), min_size=0, max_size=9)
@@ -128,8 +148,9 @@ def workbooks(draw) -> RawWorkbook:
         base = book()
         for title, rows in tabs.items():
             base.tabs[title] = rows
-        return base
-    return RawWorkbook(tabs=tabs, source="fuzz.xlsx")
+        tabs = base.tabs
+    hidden = frozenset(t for t in tabs if draw(st.integers(0, 3)) == 0)  # now and then a hidden tab
+    return RawWorkbook(tabs=tabs, source="fuzz.xlsx", hidden_tabs=hidden)
 
 
 def accounting_holds(ds) -> None:
@@ -141,10 +162,28 @@ def accounting_holds(ds) -> None:
         assert errors["row"].nunique() == counts["rejected"], (tab, counts)
 
 
+def read_tabs_are_the_right_ones(raw, ds) -> None:
+    """A hidden tab is read only when no visible tab answers to the same name."""
+    for tab in schema.TABS:
+        title = ds.tab_titles.get(tab.name)
+        if title in raw.hidden_tabs:
+            rivals = [t for t in raw.tabs if t not in raw.hidden_tabs and header_key(t).replace(" ", "") in tab.title_keys()]
+            assert rivals == [], (title, rivals)
+
+
+def dates_are_in_the_window(ds) -> None:
+    """Every counted report lies between a year before the first phase and today."""
+    earliest = ds.campaign.phases[0].start - dt.timedelta(days=365)
+    for reports in (ds.village_reports, ds.unit_reports):
+        assert all(earliest <= d <= ds.today for d in reports["date"])
+
+
 @given(workbooks())
 def test_any_workbook_validates_without_an_exception_and_rows_add_up(raw):
     ds = validate(raw, TODAY)
     accounting_holds(ds)
+    read_tabs_are_the_right_ones(raw, ds)
+    dates_are_in_the_window(ds)
     board = dashboard.build(ds)
     result = check_result(board)
     assert len(result["villages"]) == len(ds.villages)
@@ -194,5 +233,43 @@ def test_invalid_rows_never_change_a_valid_rows_figures(extra, rnd):
     accounting_holds(mixed)
 
 
-def test_the_fuzz_profile_runs_ten_thousand_examples():
-    assert settings.get_profile("fuzz").max_examples == 10_000
+corners = st.tuples(st.integers(0, 1_048_575), st.integers(0, 16_383))
+
+
+@given(st.integers(0, 40), st.integers(0, 12), st.lists(st.tuples(corners, corners), max_size=20))
+def test_merged_ranges_fill_only_the_data_area_or_are_refused(height, width, ranges):
+    rows = [[(r, c) for c in range(width)] for r in range(height)]
+    merges = [((min(a[0], b[0]), min(a[1], b[1])), (max(a[0], b[0]), max(a[1], b[1]))) for a, b in ranges]
+    try:
+        fill_merged(rows, merges, "Thôn", Limits(cells=2_000))
+    except Refused as exc:
+        assert "vùng gộp ô chồng lên nhau" in str(exc)
+        return
+    assert len(rows) == height and all(len(row) == width for row in rows)
+    assert {v for row in rows for v in row} <= {(r, c) for r in range(height) for c in range(width)}
+
+
+def examples_per_property(environment: dict[str, str]) -> dict[str, int]:
+    """How many examples each property of this file runs, as hypothesis will run it in a fresh process with this environment."""
+    script = (
+        "import json, test_fuzz; "
+        "print(json.dumps({n: f._hypothesis_internal_use_settings.max_examples "
+        "for n, f in vars(test_fuzz).items() if n.startswith('test_') and hasattr(f, 'hypothesis')}))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "HYPOTHESIS_PROFILE"} | environment
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "tests")])
+    done = subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_every_property_runs_as_many_examples_as_the_readme_says_for_ci_and_for_a_full_fuzz_run():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = re.search(r"CI runs the `\w+` profile \(([\d.]+) examples a property\)", readme)
+    fuzz = re.search(r"`HYPOTHESIS_PROFILE=(\w+) [^`]*tests/test_fuzz\.py` runs ([\d.]+) a property", readme)
+    assert ci and fuzz, "README no longer says how many examples CI and a full fuzz run take"
+    plain, full = examples_per_property({}), examples_per_property({"HYPOTHESIS_PROFILE": fuzz.group(1)})
+    properties = [name for name, value in globals().items() if name.startswith("test_") and hasattr(value, "hypothesis")]
+    assert sorted(plain) == sorted(full) == sorted(properties) != []
+    assert set(plain.values()) == {int(ci.group(1).replace(".", ""))}  # `make test` sets no profile: what CI runs
+    assert set(full.values()) == {int(fuzz.group(2).replace(".", ""))}

@@ -63,17 +63,6 @@ def test_units_are_carried_forward_against_their_staff():
     assert (first["UBND xã"]["needed"], first["UBND xã"]["meets_target"]) == (5, False)
 
 
-def test_phase_results_take_the_last_week_by_the_phase_end_and_the_gain_within():
-    ds = check()
-    cw = metrics.commune_weekly(metrics.village_weekly(ds), 0.7)
-    ow = metrics.officials_weekly(metrics.unit_weekly(ds))
-    phase1, phase2, sustain = metrics.phase_results(ds, cw, ow)
-    assert (phase1.end_week, phase1.installed_end, phase1.gain, phase1.officials_end) == (D1, 70, 70, 35)
-    assert (phase2.end_week, phase2.installed_end, phase2.gain, phase2.met) == (D2, 165, 95, False)
-    assert phase2.rate_end == pytest.approx(0.55)
-    assert (sustain.installed_end, sustain.gain) == (165, 0)
-
-
 def test_a_workbook_without_reports_shows_every_village_as_not_reported():
     ds = check(Bao_cao_thon=[REPORTS[0]], Bao_cao_don_vi=[["Ngày báo cáo", "Tên đơn vị", "Số cán bộ đã cài đặt"]])
     s = metrics.summary(ds)
@@ -124,10 +113,26 @@ def test_the_default_deadline_is_the_end_of_the_current_phase():
     assert metrics.default_deadline(phases, dt.date(2026, 4, 1)) == dt.date(2026, 4, 20)
 
 
-def test_village_phases_give_each_villages_rate_at_the_end_and_gain_within():
-    ds = check(Bao_cao_thon=REPORTS + [[D3, "Thôn Trung Hòa", 80]])
-    table = metrics.village_phases(metrics.village_weekly(ds), ds.campaign.phases).set_index("Thôn")
-    assert table.loc["Thôn Trung Hòa", "Giai đoạn 1: tỷ lệ"] == 0.30  # 30 / 100 at 16/04
-    assert table.loc["Thôn Trung Hòa", "Giai đoạn 2: tăng"] == 50  # 30 -> 80 between 20/04 and 30/04
-    assert table.loc["Thôn 1", "Giai đoạn 2: tăng"] == 50  # 40 -> 90, carried to 30/04
-    assert table.loc["Thôn Yên Thọ", "Giai đoạn 1: tỷ lệ"] == 0.0 and table.loc["Thôn Yên Thọ", "Duy trì: tăng"] == 0
+def test_behind_target_lists_only_the_short_lowest_rate_first():
+    frame = metrics.pd.DataFrame(
+        {"name": ["Thôn 3", "Thôn 1", "Thôn 2", "Thôn 4"], "rate": [0.6, 0.8, 0.6, 0.2], "meets_target": [False, True, False, False]}
+    )
+    assert metrics.behind_target(frame)["name"].tolist() == ["Thôn 4", "Thôn 2", "Thôn 3"]  # 20 %, then 60 % by name
+    assert metrics.behind_target(frame.iloc[0:0]).empty
+
+
+def test_most_needed_lists_the_short_villages_by_households_still_needed():
+    frame = metrics.pd.DataFrame(
+        {"name": ["Thôn 3", "Thôn 1", "Thôn 2", "Thôn 4"], "needed": [12, 0, 30, 12], "meets_target": [False, True, False, False]}
+    )
+    assert metrics.most_needed(frame)["name"].tolist() == ["Thôn 2", "Thôn 3", "Thôn 4"]  # 30, then 12 and 12 by name
+
+
+@pytest.mark.parametrize(("weeks_left", "per_week", "ask"), [(3, 40.0, 40), (7, 120 / 7, 18), (8, 15.0, 15)])
+def test_the_households_a_week_to_ask_for_round_up(weeks_left, per_week, ask):
+    import datetime as dt
+
+    last = D3 + dt.timedelta(days=14)
+    cw = metrics.pd.DataFrame({"week": [D3, last], "installed": [100, 160], "smartphone_households": [400, 400]})
+    p = metrics.pace(cw, 0.7, deadline=last + dt.timedelta(days=7 * weeks_left))  # 280 − 160 = 120 still needed
+    assert (p.remaining, p.per_week_needed, p.per_week_to_ask) == (120, per_week, ask)

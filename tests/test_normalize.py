@@ -14,6 +14,7 @@ from lib.normalize import (
     parse_date,
     parse_percent,
     parse_weekday,
+    pick_names,
     report_week,
 )
 
@@ -109,6 +110,13 @@ def test_bad_counts_get_an_issue_code(typed, code):
     assert parse_count(typed).code == code
 
 
+@pytest.mark.parametrize(("typed", "whole"), [("1,000", "1000"), ("2,500 hộ", "2500"), ("1,234,567", "1234567"), ("+1,000", "1000")])
+def test_a_comma_thousands_separator_is_refused_with_the_number_to_type(typed, whole):
+    parsed = parse_count(typed)
+    assert (parsed.value, parsed.code) == (None, "comma_in_count")
+    assert f"nhập {whole} (không dùng dấu phẩy)" in parsed.reason
+
+
 @pytest.mark.parametrize("typed", [None, "", "   ", "\u00a0"])
 def test_blank_is_never_zero(typed):
     parsed = parse_count(typed)
@@ -127,7 +135,6 @@ def test_blank_is_never_zero(typed):
         ("23-04-2026", dt.date(2026, 4, 23)),
         ("23.04.2026", dt.date(2026, 4, 23)),
         ("23/4/26", dt.date(2026, 4, 23)),
-        ("23/4", dt.date(2026, 4, 23)),
         ("2026-04-23", dt.date(2026, 4, 23)),
         ("ngày 23/04/2026", dt.date(2026, 4, 23)),
     ],
@@ -144,6 +151,34 @@ def test_serial_46135_is_thursday_23_april_2026():
 @pytest.mark.parametrize("typed", ["4/23/2026", "31/02/2026", "hôm qua", "23/13/2026", 5, True])
 def test_bad_and_us_order_dates_are_errors_not_guesses(typed):
     assert parse_date(typed, TODAY).code == "bad_date"
+
+
+@pytest.mark.parametrize("today", [dt.date(2026, 11, 29), dt.date(2027, 1, 2), dt.date(2025, 6, 1)])
+@pytest.mark.parametrize("typed", ["31/12", "23/4", "ngày 1/5"])
+def test_a_date_without_a_year_is_refused_whatever_the_day_it_is_read(typed, today):
+    parsed = parse_date(typed, today)
+    assert (parsed.value, parsed.code) == (None, "bad_date")
+    assert "không ghi năm" in parsed.reason and "không tự đoán năm" in parsed.reason
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "0206-04-23",
+        "23/04/1926",
+        "0001-01-01",
+        dt.date(1, 1, 1),
+        dt.datetime(1926, 4, 23, 8, 0),
+        dt.date(9999, 12, 31),
+        "31/12/2150",
+        20000,
+    ],
+)
+def test_a_date_outside_the_plausible_years_is_refused_naming_the_year(typed):
+    parsed = parse_date(typed, TODAY)
+    assert (parsed.value, parsed.code) == (None, "bad_date")
+    assert "không hợp lý" in parsed.reason
+    assert [parse_date(day, TODAY).value for day in ("01/01/2020", "31/12/2099")] == [dt.date(2020, 1, 1), dt.date(2099, 12, 31)]
 
 
 def test_us_order_date_message_explains_the_fix():
@@ -187,3 +222,9 @@ def test_vietnamese_number_format():
         "−3,1 điểm %",
         "–",
     )
+
+
+def test_names_typed_in_a_link_pick_the_known_villages_forgiving_spelling():
+    known = ["Thôn 1", "Thôn 2", "Thôn Nam Sơn", "Thôn Trung Hòa"]
+    typed = ["thôn 02", "THÔN NAM SƠN", "Không có", "Thôn 2", "Thôn Trung Hoà"]  # old tone placement on the last
+    assert pick_names(known, typed) == ["Thôn 2", "Thôn Nam Sơn", "Thôn Trung Hòa"]

@@ -129,6 +129,27 @@ def test_the_body_states_both_rates_the_change_and_the_villages_behind(sample_re
     assert "Sổ số liệu có 5 lỗi" in body
 
 
+def test_the_preview_table_and_the_file_name_of_a_small_commune():
+    report = build(dashboard.build(validate(book(), TODAY)), D2)
+    assert report.table.columns.tolist() == [
+        "STT",
+        "Thôn",
+        "Số hộ",
+        "Số hộ có ĐTTM",
+        "Số hộ đã cài đặt",
+        "Tỷ lệ (%)",
+        "Tăng so với tuần trước",
+        "Ghi chú",
+    ]
+    assert report.table.values.tolist() == [
+        ["1", "Thôn Trung Hòa", "200", "100", "75", "75,0", "+45", "Đạt"],
+        ["2", "Thôn 1", "150", "120", "90", "75,0", "+50", "Đạt"],
+        ["3", "Thôn Yên Thọ", "100", "80", "0", "0,0", "+0", "Chưa báo cáo"],
+        ["", "Tổng cộng", "450", "300", "165", "55,0", "+95", ""],
+    ]
+    assert report.file_stem == "bao-cao-i-hatinh-sơn-giang-2026-04-23"
+
+
 def test_staff_remarks_replace_the_generated_ones(sample_board):
     report = build(sample_board, dt.date(2026, 11, 26), remarks="Đề nghị khen thưởng Thôn 3.")
     document = Document(io.BytesIO(report_docx(report)))

@@ -1,5 +1,6 @@
 """The snapshot store and the pipeline over it: dedup, history changes, timeliness, fallback."""
 
+import dataclasses
 import datetime as dt
 import subprocess
 import sys
@@ -237,22 +238,20 @@ for tabs in ({{}}, {{"Bao_cao_thon": REPORTS[:3]}}) * 5:
 
 
 def test_a_postgresql_writer_killed_mid_write_leaves_the_last_version(postgres_url):
-    kill_a_writer_mid_write(postgres_url)
+    killed = kill_a_writer_mid_write(postgres_url)
     store = SnapshotStore(postgres_url)
-    latest = store.latest("s")
-    assert latest is not None and latest.raw.tabs["Thôn"][1][1] >= 100
+    assert store.latest("s").raw.tabs["Thôn"][1][1] == killed.last_households
     first_seen, changes, versions = store.history("s")
-    assert versions >= 2 and not first_seen.empty
+    assert versions == killed.committed and not first_seen.empty
     assert store.record(*fetched(at(D3, 10)), "s")[1] is True
 
 
 def test_an_unreachable_store_names_the_server_but_never_the_password():
-    import local_postgres
-
+    from harness import postgres
     from lib.snapshots import StoreError
 
     with socket_closed() as port:
-        url = f"postgresql://songiang:{local_postgres.PASSWORD.replace(' ', '%20')}@127.0.0.1:{port}/x"
+        url = f"postgresql://songiang:{postgres.PASSWORD.replace(' ', '%20')}@127.0.0.1:{port}/x"
         with pytest.raises(StoreError) as caught:
             SnapshotStore(url)
     message = str(caught.value)
@@ -410,23 +409,29 @@ def test_credentials_revoked_mid_session_fall_back_with_an_auth_reason(google, c
 
 def test_a_process_killed_during_a_real_write_leaves_a_consistent_store(tmp_path):
     url = f"sqlite:///{tmp_path / 'kill.sqlite'}"
-    kill_a_writer_mid_write(url)
+    killed = kill_a_writer_mid_write(url)
     import sqlite3
 
     with sqlite3.connect(tmp_path / "kill.sqlite") as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     store = SnapshotStore(url)
-    latest = store.latest("s")
-    assert latest is not None and latest.raw.tabs["Thôn"][1][1] >= 100
-    assert store.count("s") >= 2
+    assert store.latest("s").raw.tabs["Thôn"][1][1] == killed.last_households
+    assert store.count("s") == killed.committed
     assert store.record(*fetched(at(D3, 10)), "s")[1] is True
 
 
-def kill_a_writer_mid_write(url: str) -> None:
-    """Store one version, then SIGKILL a process that keeps writing new versions, mid-way through one."""
-    import signal
-    import time
+@dataclasses.dataclass
+class Killed:
+    committed: int  # versions in the store when the writer died: the first one and those the writer committed
+    last_households: int  # the first village's households in the last committed version
 
+
+def kill_a_writer_mid_write(url: str) -> Killed:
+    """Store one version; a writer commits two more, then, inside the real write of a third (its snapshot and facts
+    written, COMMIT not yet sent), says so and waits: it is SIGKILLed right then."""
+    import signal
+
+    households = (100, 101, 102)  # one version each; the writer dies inside the last one's transaction
     SnapshotStore(url).record(*fetched(at(D1, 10)), "s")
     writer = f"""
 import sys, datetime as dt
@@ -434,18 +439,33 @@ sys.path[:0] = [{str(Path(__file__).parent)!r}, {str(Path(__file__).parent.paren
 from conftest import book, TODAY
 from lib.validate import validate
 from lib.snapshots import SnapshotStore
+record_facts = SnapshotStore._record_facts
+
+def record_facts_then_wait(self, db, source, ds, previous, new_id):
+    record_facts(self, db, source, ds, previous, new_id)  # record() sends COMMIT once this returns
+    if n == {households[-1]}:
+        open_ = db.raw.in_transaction if hasattr(db.raw, "in_transaction") else db.raw.info.transaction_status.name == "INTRANS"
+        print("writing" if open_ else "not-in-a-transaction", new_id, flush=True)
+        sys.stdin.readline()  # the parent never answers: it kills
+
+SnapshotStore._record_facts = record_facts_then_wait
 store = SnapshotStore({url!r})
-for i in range(10_000):
-    raw = book(Thon=[["Tên thôn", "Tổng số hộ", "Số hộ có điện thoại thông minh"]] + [[f"Thôn {{j}}", 100 + i, 50] for j in range(300)])
+for n in {households!r}:
+    raw = book(Thon=[["Tên thôn", "Tổng số hộ", "Số hộ có điện thoại thông minh"]] + [[f"Thôn {{j}}", n, 50] for j in range(300)])
     raw.fetched_at = dt.datetime.now(dt.UTC)
-    store.record(raw, validate(raw, TODAY), "s")
-    print(i, flush=True)
+    print("committed", *store.record(raw, validate(raw, TODAY), "s"), flush=True)
 """
-    process = subprocess.Popen([sys.executable, "-c", writer], stdout=subprocess.PIPE, text=True)
-    process.stdout.readline()  # at least one more version written, then kill it mid-way through the next ones
-    time.sleep(0.3)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    process = subprocess.Popen([sys.executable, "-c", writer], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        lines = [process.stdout.readline().split() for _ in households]
+        assert [line[:1] for line in lines] == [["committed"]] * (len(households) - 1) + [["writing"]], lines
+        process.send_signal(signal.SIGKILL)  # inside the open transaction, after its rows, before its COMMIT
+        assert process.wait(timeout=30) == -signal.SIGKILL
+    finally:
+        process.kill()
+        process.wait()
+    assert all(line[2] == "True" for line in lines[:-1])  # each committed version was a new one
+    return Killed(committed=len(households), last_households=households[-2])
 
 
 def test_settings_never_print_the_key_or_the_store_password():

@@ -295,3 +295,155 @@ def test_merged_name_cells_are_filled_from_the_sheet(tmp_path):
     ds = validate(merged, TODAY)
     assert codes(ds) == []
     assert ds.village_reports["installed"].tolist() == [40, 90]
+
+
+# --- which tab is read when two tabs match ----------------------------------------------------
+
+HIDDEN_COPY = [REPORTS[0], [D1, "Thôn Trung Hòa", 1], [D1, "Thôn 1", 1], [D2, "Thôn Trung Hòa", 2], [D2, "Thôn 1", 2]]
+
+
+def _with_tabs(tabs: dict[str, list[list[object]]], hidden: frozenset[str] = frozenset()):
+    from lib.sources import RawWorkbook
+
+    return RawWorkbook(tabs={k: [list(r) for r in v] for k, v in tabs.items()}, source="test.xlsx", hidden_tabs=hidden)
+
+
+def test_a_hidden_tab_named_by_an_alias_never_replaces_the_visible_tab():
+    raw = _with_tabs(
+        {"Thôn": VILLAGES, "Bao cao thon hang tuan": HIDDEN_COPY, "Báo cáo thôn": REPORTS, "Đơn vị": UNITS, "Báo cáo đơn vị": UNIT_REPORTS},
+        hidden=frozenset({"Bao cao thon hang tuan"}),
+    )
+    ds = validate(raw, TODAY)
+    assert ds.tab_titles["Báo cáo thôn"] == "Báo cáo thôn"
+    assert ds.village_reports["installed"].tolist() == [30, 40, 75, 90]
+    assert codes(ds) == [("ignored_tab", "", "warning")]
+    warning = ds.issues.iloc[0]
+    assert warning["sheet"] == "Bao cao thon hang tuan"
+    assert "bỏ qua tab 'Bao cao thon hang tuan' (đang ẩn)" in warning["message"]
+
+
+def test_a_visible_tab_is_read_before_a_hidden_one_even_with_the_canonical_name():
+    raw = _with_tabs(
+        {"Thôn": VILLAGES, "Báo cáo thôn": HIDDEN_COPY, "Báo cáo các thôn": REPORTS, "Đơn vị": UNITS, "Báo cáo đơn vị": UNIT_REPORTS},
+        hidden=frozenset({"Báo cáo thôn"}),
+    )
+    ds = validate(raw, TODAY)
+    assert ds.tab_titles["Báo cáo thôn"] == "Báo cáo các thôn"
+    assert ds.village_reports["installed"].tolist() == [30, 40, 75, 90]
+    assert ds.issues[["sheet", "code"]].values.tolist() == [["Báo cáo thôn", "ignored_tab"]]
+
+
+def test_of_two_visible_tabs_the_canonical_name_wins_and_the_other_is_named():
+    ds = check(**{"Bao cao thon hang tuan": HIDDEN_COPY}, Bao_cao_thon=REPORTS)
+    assert ds.village_reports["installed"].tolist() == [30, 40, 75, 90]
+    assert ds.issues[["sheet", "code", "severity"]].values.tolist() == [["Bao cao thon hang tuan", "ignored_tab", "warning"]]
+    assert "đang đọc tab 'Báo cáo thôn'" in ds.issues.iloc[0]["message"]
+
+
+def test_a_hidden_tab_is_read_with_a_warning_when_no_visible_tab_matches():
+    raw = _with_tabs(
+        {"Thôn": VILLAGES, "Báo cáo thôn": REPORTS, "Đơn vị": UNITS, "Báo cáo đơn vị": UNIT_REPORTS}, hidden=frozenset({"Báo cáo thôn"})
+    )
+    ds = validate(raw, TODAY)
+    assert ds.village_reports["installed"].tolist() == [30, 40, 75, 90]
+    assert codes(ds) == [("hidden_tab", "", "warning")]
+
+
+# --- numbers and dates that would silently change the figures ----------------------------------
+
+
+def test_one_thousand_written_with_a_comma_is_refused_not_read_as_one():
+    ds = check(Bao_cao_thon=REPORTS + [[D3, "Thôn 1", "1,000"]])
+    assert codes(ds) == [("comma_in_count", "C6", "error")]
+    assert "nhập 1000 (không dùng dấu phẩy)" in ds.issues.iloc[0]["message"]
+    assert ds.village_reports["installed"].tolist() == [30, 40, 75, 90]
+
+
+@pytest.mark.parametrize("typed", ["0206-04-23", "23/04/1926", "0001-01-01", dt.date(1, 1, 1), "23/04/2206"])
+def test_a_report_date_with_an_impossible_year_is_refused_and_cannot_stretch_the_weeks(typed):
+    from lib import metrics
+
+    ds = check(Bao_cao_thon=REPORTS + [[typed, "Thôn 1", 100]])
+    assert codes(ds) == [("bad_date", "A6", "error")]
+    assert "không hợp lý" in ds.issues.iloc[0]["message"]
+    assert metrics.weeks(ds) == [D1, D2]
+
+
+def test_a_report_date_more_than_a_year_before_the_campaign_is_refused_naming_the_cell():
+    ds = check(Bao_cao_thon=REPORTS + [[dt.date(2025, 4, 10), "Thôn 1", 10]])
+    assert codes(ds) == [("early_date", "A6", "error")]
+    message = ds.issues.iloc[0]["message"]
+    assert "Ô A6" in message and "10/04/2025" in message and "15/04/2026" in message
+    within = check(Bao_cao_thon=[REPORTS[0], [dt.date(2025, 4, 17), "Thôn 1", 10], *REPORTS[1:]])
+    assert codes(within) == []
+    assert within.village_reports["week"].min() == dt.date(2025, 4, 17)
+
+
+def test_a_sunday_report_day_and_a_year_one_date_give_an_issue_not_an_overflow():
+    from lib import dashboard
+
+    config = [["Mục", "Giá trị"], ["Ngày báo cáo trong tuần", "Chủ Nhật"]]
+    reports = [REPORTS[0], [dt.date(2026, 4, 19), "Thôn 1", 40], ["0001-01-01", "Thôn 1", 1], [dt.date(1, 1, 1), "Thôn Trung Hòa", 1]]
+    ds = check(**{"Cấu hình": config}, Bao_cao_thon=reports, Bao_cao_don_vi=None)
+    assert ds.campaign.report_weekday == 6
+    assert [c for c in codes(ds) if c[0] != "missing_tab"] == [("bad_date", "A3", "error"), ("bad_date", "A4", "error")]
+    assert dashboard.build(ds).weeks == [dt.date(2026, 4, 19)]
+
+
+def test_a_phase_dated_year_one_is_refused_and_the_calendar_stays_sane():
+    phases = [["Giai đoạn", "Từ ngày", "Đến ngày"], ["Đợt 0", "0001-01-01", "30/04/2026"], ["Đợt 1", "01/05/2026", "31/05/2026"]]
+    ds = check(**{"Giai đoạn": phases})
+    assert codes(ds) == [("bad_date", "B2", "error")]
+    assert [p.name for p in ds.campaign.phases] == ["Đợt 1"]
+
+
+def test_a_date_without_a_year_is_refused_the_same_way_whatever_today_is():
+    rows = REPORTS + [["31/12", "Thôn 1", 100]]
+    for today in (dt.date(2026, 12, 31), dt.date(2027, 1, 1)):
+        ds = validate(book(Bao_cao_thon=rows), today)
+        assert codes(ds) == [("bad_date", "A6", "error")]
+        assert "không ghi năm" in ds.issues.iloc[0]["message"]
+        assert ds.village_reports["installed"].tolist() == [30, 40, 75, 90]
+
+
+# --- per-issue detail stays short ------------------------------------------------------------
+
+
+def test_twenty_thousand_reports_of_one_village_and_week_name_a_few_rows_each():
+    rows = [REPORTS[0]] + [[D1, "Thôn 1", 40 + (i % 2)] for i in range(20_000)]
+    ds = check(Bao_cao_thon=rows)
+    found = ds.issues[ds.issues["code"] == "duplicate_report"]
+    assert len(found) == 20_000
+    message = found.iloc[0]["message"]
+    assert "(các dòng 2, 3, 4, 5, 6 và 19.995 dòng khác)" in message
+    assert found["message"].str.len().max() < 400
+    few = check(Bao_cao_thon=REPORTS + [[D2, "Thôn 1", 90], [D2, "thôn 01", 90]])
+    assert "(các dòng 5, 6, 7)" in few.issues.iloc[0]["message"]
+
+
+def test_thousands_of_unknown_names_cost_seconds_not_minutes_and_the_first_still_get_a_suggestion():
+    import time
+
+    villages = [VILLAGES[0]] + [[f"Thôn Làng {i} Xóm", "", 200, 100] for i in range(1500)]
+    reports = [REPORTS[0]] + [[D1, f"Thon Lang {i} Xom Moi", 3] for i in range(2000)]  # each close to one village
+    started = time.perf_counter()
+    ds = check(Thon=villages, Bao_cao_thon=reports)
+    assert time.perf_counter() - started < 60  # was 240 s: every unknown name ran difflib against 1.500 villages
+    unknown = ds.issues[ds.issues["code"] == "unknown_village"]
+    assert len(unknown) == 2000
+    assert "Có phải 'Thôn Làng 0 Xóm'?" in unknown.iloc[0]["message"]
+    assert "Có phải 'Thôn Làng 49 Xóm'?" in unknown.iloc[49]["message"]
+    assert "Có phải" not in unknown.iloc[50]["message"]
+
+
+def test_a_roster_longer_than_twice_a_province_is_read_up_to_the_limit_and_says_so():
+    from lib import dashboard
+
+    villages = [VILLAGES[0]] + [[f"Thôn {i}", "", 200, 100] for i in range(1, 3_201)]
+    ds = check(Thon=villages)
+    assert len(ds.villages) == 3_000
+    assert ds.rows["Thôn"] == {"read": 3_000, "accepted": 3_000, "rejected": 0}
+    too_many = ds.issues[ds.issues["code"] == "too_many_rows"]
+    assert too_many[["sheet", "severity"]].values.tolist() == [["Thôn", "error"]]
+    assert "chỉ đọc 3.000 thôn đầu tiên, từ dòng 3002 trở đi không được đọc" in too_many.iloc[0]["message"]
+    assert len(dashboard.build(ds).village_weeks) == 3_000 * 2

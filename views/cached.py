@@ -15,11 +15,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lib import charts, history, metrics, report
+from lib import charts, history, metrics, report, tables
 from lib.dashboard import Dashboard
-from lib.fmt import fmt_date, fmt_int
-from lib.status import label
-from views.common import percent_floor
 
 _BY_VERSION = {Dashboard: lambda board: board.version}
 
@@ -62,33 +59,14 @@ def unit_ranking_chart(board: Dashboard, week: dt.date | None) -> go.Figure:
 @_per_load(16)
 def village_list(board: Dashboard, week: dt.date | None) -> pd.DataFrame:
     """Every village at a week as the villages screen lists it: whole percents, status, households still needed, last report."""
-    table, target = villages_at(board, week), board.ds.campaign.household_target
-    return table.assign(
-        rate=percent_floor(table["rate"]),
-        status=[label(r, target) for r in table["rate"]],
-        need_text=[f"cần thêm {fmt_int(n)} hộ" if n else "đạt" for n in table["needed"]],
-        last=[fmt_date(d) if isinstance(d, dt.date) else "chưa báo cáo" for d in table["last_report"]],
-    )
+    return tables.village_rows(villages_at(board, week), board.ds.campaign.household_target)
 
 
 @_per_load(16)
 def unit_groups(board: Dashboard, week: dt.date | None, phase1_week: dt.date | None) -> list[tuple[str, pd.DataFrame]]:
     """Each group's units at a week as the units screen lays them out, worst first, with their rate at the end of phase 1."""
-    units, target = metrics.at_week(board.unit_weeks, week), board.ds.campaign.official_target
-    at_phase1 = metrics.at_week(board.unit_weeks, phase1_week).set_index("key")["rate"] if phase1_week else None
-    groups = []
-    for group, rows in units.assign(group=units["group"].fillna("Khác").replace("", "Khác")).groupby("group", sort=True):
-        rows = rows.sort_values(["meets_target", "rate", "name"])
-        view = rows.assign(
-            rate=percent_floor(rows["rate"]),
-            phase1=percent_floor(
-                pd.Series([at_phase1.get(k) if at_phase1 is not None else None for k in rows["key"]], index=rows.index, dtype="float64")
-            ),
-            status=[label(r, target) for r in rows["rate"]],
-            count=[f"{fmt_int(i)}/{fmt_int(t)}" for i, t in zip(rows["installed"], rows["staff"], strict=True)],
-        )
-        groups.append((str(group), view[["name", "rate", "count", "phase1", "status"]]))
-    return groups
+    units = metrics.at_week(board.unit_weeks, week)
+    return tables.unit_groups(units, metrics.at_week(board.unit_weeks, phase1_week), board.ds.campaign.official_target)
 
 
 def _weeks_of(board: Dashboard, names: tuple[str, ...] | None) -> pd.DataFrame:

@@ -119,10 +119,5 @@ def issue_table(board: Dashboard, issues, key: str) -> None:
 
 
 def progress_column(title: str):
-    """A progress bar for a rate given as whole percent (see `percent_floor`), shown as '69 %'."""
+    """A progress bar for a rate given as whole percent (see `lib.tables.percent_floor`), shown as '69 %'."""
     return st.column_config.ProgressColumn(title, format="%d %%", min_value=0, max_value=100)
-
-
-def percent_floor(rates):
-    """Rates as whole percents rounded down, so a village at 69,9 % never shows 70 %."""
-    return (rates.astype("float64") * 100 + 1e-9).apply(lambda v: v if v != v else int(v))

@@ -4,8 +4,9 @@ import streamlit as st
 
 from lib import metrics
 from lib.fmt import fmt_date, fmt_int, fmt_pct, fmt_pp
+from lib.tables import percent_floor
 from views import cached
-from views.common import board_or_stop, inert, percent_floor, progress_column, require_admission
+from views.common import board_or_stop, inert, progress_column, require_admission
 
 require_admission()
 st.title("Tổng quan")
@@ -51,7 +52,7 @@ st.caption(
 )
 
 table = cached.villages_at(board, s.as_of)
-lagging = table[~table["meets_target"]].sort_values(["needed", "name"], ascending=[False, True]).head(5)
+lagging = metrics.most_needed(table).head(5)
 st.subheader(f"Thôn chưa đạt: {int((~table['meets_target']).sum())} thôn, cần thêm {fmt_int(int(table['needed'].sum()))} hộ")
 if len(lagging):
     st.dataframe(
@@ -88,7 +89,7 @@ else:
         )
         st.write(f"Còn thiếu **{fmt_int(p.remaining)} hộ**. Tốc độ gần đây: {rate_text}; với tốc độ này {eta}.")
         st.write(
-            f"Để đạt trước {fmt_date(p.deadline)} cần khoảng **{fmt_int(round(p.per_week_needed + 0.499))} hộ/tuần** — **{pace_word.lower()}** tiến độ."
+            f"Để đạt trước {fmt_date(p.deadline)} cần khoảng **{fmt_int(p.per_week_to_ask)} hộ/tuần** — **{pace_word.lower()}** tiến độ."
         )
 
 st.subheader("Tỷ lệ cài đặt toàn xã theo tuần")

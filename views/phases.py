@@ -1,19 +1,18 @@
 """Giai đoạn: each phase's result at its end and its gain, the 30-day peak, per village."""
 
-import datetime as dt
-
 import streamlit as st
 
-from lib import metrics
+from lib import phases, tables
 from lib.fmt import fmt_date, fmt_int, fmt_pct, fmt_signed, md_escape
-from views import cached
-from views.common import board_or_stop, inert, percent_floor, progress_column, require_admission
+from views.common import board_or_stop, inert, progress_column, require_admission
+
+TARGET_WORD = {"households": "hộ", "officials": "cán bộ"}
 
 require_admission()
 st.title("Giai đoạn")
 board = board_or_stop()
 campaign = board.ds.campaign
-results = metrics.phase_results(board.ds, board.commune_weeks, board.official_weeks)
+results = phases.phase_results(board.ds, board.commune_weeks, board.official_weeks)
 
 for result in results:
     phase = result.phase
@@ -34,31 +33,25 @@ for result in results:
         border=True,
         width=200,
     )
-    if "cán bộ" in phase.audience.lower():  # a phase for officials is judged against the officials' target
-        met = result.official_rate_end is not None and result.official_rate_end + 1e-9 >= campaign.official_target
-        cards.metric(f"Chỉ tiêu cán bộ {fmt_pct(campaign.official_target, 0)}", "Đạt" if met else "Chưa đạt", border=True, width=170)
-    else:
-        cards.metric(f"Chỉ tiêu hộ {fmt_pct(campaign.household_target, 0)}", "Đạt" if result.met else "Chưa đạt", border=True, width=170)
-    ongoing = phase.end >= board.ds.today
-    st.caption(f"Theo báo cáo tuần {fmt_date(result.end_week)}" + (" · giai đoạn đang diễn ra" if ongoing else ""))
+    cards.metric(
+        f"Chỉ tiêu {TARGET_WORD[result.judged_against]} {fmt_pct(result.target, 0)}",
+        "Đạt" if result.met else "Chưa đạt",
+        border=True,
+        width=170,
+    )
+    st.caption(f"Theo báo cáo tuần {fmt_date(result.end_week)}" + (" · giai đoạn đang diễn ra" if result.ongoing else ""))
 
-start = campaign.phases[0].start if campaign.phases else None
-if start and board.weeks:
-    peak_end = start + dt.timedelta(days=30)
-    st.subheader(f"Đợt cao điểm 30 ngày ({fmt_date(start)} – {fmt_date(peak_end)})")
-    before = board.commune_weeks[board.commune_weeks["week"] <= peak_end]
-    if len(before):
-        last = before.iloc[-1]
-        table = cached.villages_at(board, last["week"])
+peak = phases.peak_window(campaign.phases, board.commune_weeks)
+if peak is not None:
+    st.subheader(f"Đợt cao điểm {peak.days} ngày ({fmt_date(peak.start)} – {fmt_date(peak.end)})")
+    if peak.week is not None:
         st.write(
-            f"Đến tuần {fmt_date(last['week'])}: {fmt_int(last['installed'])} / {fmt_int(last['smartphone_households'])} hộ có ĐTTM "
-            f"= **{fmt_pct(last['rate'])}**; {int(table['meets_target'].sum())}/{len(table)} thôn đạt chỉ tiêu."
+            f"Đến tuần {fmt_date(peak.week)}: {fmt_int(peak.installed)} / {fmt_int(peak.smartphone_households)} hộ có ĐTTM "
+            f"= **{fmt_pct(peak.rate)}**; {peak.villages_meeting_target}/{peak.villages} thôn đạt chỉ tiêu."
         )
 
 st.subheader("Từng thôn theo giai đoạn")
-frame = metrics.village_phases(board.village_weeks, campaign.phases)
-for column in [c for c in frame.columns if c.endswith("tỷ lệ")]:
-    frame[column] = percent_floor(frame[column])
+frame = tables.village_phase_rates(board.village_weeks, campaign.phases)
 config = {c: progress_column(c) for c in frame.columns if c.endswith("tỷ lệ")}
 config["Thôn"] = st.column_config.TextColumn("Thôn", pinned=True)
 st.dataframe(inert(frame), hide_index=True, column_config=config, key="phase_villages")

@@ -1,11 +1,10 @@
 """Báo cáo tuần: pick a week, read the report, download it as .docx / .xlsx, copy the Zalo message."""
 
-import pandas as pd
 import streamlit as st
 
 from lib import messages
 from lib.fmt import fmt_date, md_escape
-from lib.report import TABLE_HEADER, latest_complete_week, now_local
+from lib.report import latest_complete_week, now_local
 from lib.report_docx import report_docx
 from lib.report_xlsx import report_xlsx
 from views import cached
@@ -31,13 +30,12 @@ remarks = st.text_area(
     height=150,
 )
 report = cached.weekly_report(board, week, remarks)
-stem = f"bao-cao-i-hatinh-{report.commune.lower().replace(' ', '-')}-{week:%Y-%m-%d}"
 
 buttons = st.container(horizontal=True, gap="small")
 buttons.download_button(
     "Tải báo cáo .docx",
     data=lambda: report_docx(report),  # built when clicked, not on every rerun
-    file_name=f"{stem}.docx",
+    file_name=f"{report.file_stem}.docx",
     mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     key="download_docx",
     icon=":material/description:",
@@ -45,7 +43,7 @@ buttons.download_button(
 buttons.download_button(
     "Tải bảng số liệu .xlsx",
     data=lambda: report_xlsx(report),
-    file_name=f"{stem}.xlsx",
+    file_name=f"{report.file_stem}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="download_xlsx",
     icon=":material/table_view:",
@@ -67,7 +65,7 @@ with st.container(border=True):
             st.markdown(md_escape(text))
         if i == report.table_at:
             st.dataframe(
-                inert(pd.DataFrame(report.table_rows, columns=list(TABLE_HEADER))),
+                inert(report.table),
                 hide_index=True,
                 key="report_table",
             )

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib import metrics
+from lib import metrics, phases
 from lib.fmt import fmt_date, fmt_int, fmt_pct, md_escape
 from views import cached
 from views.common import board_or_stop, inert, progress_column, require_admission
@@ -17,8 +17,8 @@ if units.empty:
     st.info("Chưa có báo cáo nào của các đơn vị.")
     st.stop()
 
-phase1 = campaign.phases[0] if campaign.phases else None
-phase1_week = max((w for w in board.weeks if phase1 and w <= phase1.end), default=None)
+phase1_result = next(iter(phases.phase_results(board.ds, board.commune_weeks, board.official_weeks)), None)
+phase1_week = phase1_result.end_week if phase1_result else None
 
 cards = st.container(horizontal=True, gap="small")
 cards.metric(f"Cán bộ đã cài (chỉ tiêu {fmt_pct(target, 0)})", fmt_pct(s.official_rate), border=True, width=220)
@@ -28,7 +28,7 @@ st.caption(
     f"Số liệu đơn vị đến tuần {fmt_date(s.units_as_of)} · {fmt_int(s.officials_installed)} / {fmt_int(s.officials)} cán bộ, công chức, viên chức, người lao động"
 )
 
-below = units[~units["meets_target"]].sort_values(["rate", "name"])
+below = metrics.behind_target(units)
 if len(below):
     st.subheader(f"Chưa đạt {fmt_pct(target, 0)}: {len(below)} đơn vị")
     st.text(
@@ -45,7 +45,7 @@ st.plotly_chart(
     key="unit_ranking",
 )
 
-phase_label = f"Đến {fmt_date(phase1.end)[:5]} (GĐ 1)" if phase1 else "Giai đoạn 1"
+phase_label = f"Đến {fmt_date(phase1_result.phase.end)[:5]} (GĐ 1)" if phase1_result else "Giai đoạn 1"
 
 for group, view in cached.unit_groups(board, s.units_as_of, phase1_week):
     st.subheader(md_escape(group))

@@ -4,10 +4,11 @@ import datetime as dt
 
 import streamlit as st
 
+from lib import tables
 from lib.config import TIMEZONE
 from lib.fmt import fmt_date, fmt_int, fmt_pct, md_escape
 from lib.history import TIMELINESS_LABEL
-from lib.normalize import name_key
+from lib.normalize import name_key, pick_names
 from lib.status import label
 from views import cached
 from views.common import board_or_stop, inert, issue_table, progress_column, require_admission
@@ -18,13 +19,10 @@ board = board_or_stop()
 campaign, s = board.ds.campaign, board.summary
 table = cached.villages_at(board, s.as_of)
 names = sorted(table["name"].astype(str))
-by_key = {name_key(n): n for n in names}
 
 # A shareable link (?thon=Thôn 3&thon=Thôn 5) selects villages; spellings are forgiven.
 if "thon_select" not in st.session_state:
-    st.session_state["thon_select"] = [
-        by_key[k] for k in dict.fromkeys(name_key(v) for v in st.query_params.get_all("thon")) if k in by_key
-    ]
+    st.session_state["thon_select"] = pick_names(names, st.query_params.get_all("thon"))
 selected = st.multiselect("Chọn thôn", names, key="thon_select", placeholder="Chọn một hoặc vài thôn")
 if st.query_params.get_all("thon") != selected:
     st.query_params["thon"] = selected
@@ -52,10 +50,8 @@ if selected:
         last = vw[(vw["name"] == name) & (vw["week"] == s.as_of)]
         accounts = last["accounts"].iloc[0] if len(last) else None
         sent = last["reports_sent"].iloc[0] if len(last) else None
-        cards.metric(
-            "Tài khoản đăng ký", fmt_int(None if accounts is None or str(accounts) == "<NA>" else int(accounts)), border=True, width=170
-        )
-        cards.metric("Phản ánh đã gửi", fmt_int(None if sent is None or str(sent) == "<NA>" else int(sent)), border=True, width=170)
+        cards.metric("Tài khoản đăng ký", fmt_int(tables.optional_int(accounts)), border=True, width=170)
+        cards.metric("Phản ánh đã gửi", fmt_int(tables.optional_int(sent)), border=True, width=170)
         mine = report_status[report_status["name"] == name].sort_values("week", ascending=False)
         with st.expander("Lịch sử báo cáo", expanded=False):
             st.dataframe(
@@ -76,7 +72,7 @@ if selected:
 st.subheader(f"Tất cả các thôn — tuần {fmt_date(s.as_of)}")
 view = cached.village_list(board, s.as_of)
 st.dataframe(
-    inert(view[["name", "rate", "need_text", "installed", "smartphone_households", "households", "status", "last"]]),
+    inert(view),
     hide_index=True,
     column_config={
         "name": st.column_config.TextColumn("Thôn", pinned=True),

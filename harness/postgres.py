@@ -1,4 +1,4 @@
-"""A throw-away PostgreSQL server on loopback, for the snapshot store's tests and benchmark.
+"""A throw-away PostgreSQL server on loopback, for the snapshot store's tests and benchmarks.
 
 Uses the machine's PostgreSQL binaries (Debian: `apt-get install postgresql`; .ci/run installs it).
 The cluster lives in a temporary folder, listens on 127.0.0.1 on a free port with password (SCRAM)
@@ -13,12 +13,14 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from harness.server import free_port
+
+MISSING = "PostgreSQL is not installed (apt-get install postgresql); CI installs it"
 USER = "songiang"
 PASSWORD = "mật-khẩu thử 42"  # non-ASCII and a space: the URL must be quoted correctly
 
@@ -32,12 +34,6 @@ def binaries() -> Path | None:
     return Path(versions[-1]).parent if versions else None
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def server() -> Iterator[str]:
     """Start a fresh cluster and yield its URL: postgresql://songiang:…@127.0.0.1:PORT/postgres."""
@@ -45,7 +41,7 @@ def server() -> Iterator[str]:
 
     bindir = binaries()
     if bindir is None:
-        raise RuntimeError("PostgreSQL is not installed (apt-get install postgresql)")
+        raise RuntimeError(MISSING)
     as_root = os.geteuid() == 0
     run_as: list[str] = ["runuser", "-u", "postgres", "--"] if as_root else []
     home = Path(tempfile.mkdtemp(prefix="songiang-pg-"))
@@ -56,7 +52,7 @@ def server() -> Iterator[str]:
     password_file.write_text(PASSWORD)
     if as_root:
         os.chown(password_file, entry.pw_uid, entry.pw_gid)
-    port = _free_port()
+    port = free_port()
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE, "check": True}
     try:
         subprocess.run(

@@ -1,0 +1,106 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import D1, D2, D3, REPORTS, check
+from lib import metrics, tables
+
+
+def test_rates_show_as_whole_percents_rounded_down():
+    shown = tables.percent_floor(pd.Series([0.699, 0.57, 0.7, 1.3, np.nan]))
+    assert shown.tolist()[:4] == [69, 57, 70, 130]  # 0,57 × 100 is 56,999…: still 57; 69,9 % never shows 70
+    assert np.isnan(shown.iloc[4])
+
+
+@pytest.mark.parametrize(
+    ("cell", "number"),
+    [
+        (pd.Series([3, None], dtype="Int64").iloc[0], 3),
+        (pd.Series([3, None], dtype="Int64").iloc[1], None),
+        (np.int64(12), 12),
+        (7.0, 7),
+        (float("nan"), None),
+        (pd.NaT, None),
+        (None, None),
+    ],
+)
+def test_a_cell_without_a_value_reads_as_no_number(cell, number):
+    assert tables.optional_int(cell) == number
+
+
+UNITS = pd.DataFrame(
+    {
+        "key": ["u1", "u2", "u3", "u4", "u5"],
+        "name": ["UBND xã", "Công an xã", "Đảng ủy", "Trạm Y tế", "Trường TH"],
+        "group": ["Khối Đảng", "Khối Đảng", "Khối Đảng", "", None],
+        "installed": [27, 20, 9, 5, 1234],
+        "staff": [30, 20, 10, 12, 1500],
+        "rate": [0.9, 1.0, 0.9, 5 / 12, 1234 / 1500],
+        "meets_target": [False, True, False, False, False],
+    }
+)
+
+
+def test_unit_groups_list_each_group_short_of_the_target_first_with_phase_one_beside():
+    at_phase1 = pd.DataFrame({"key": ["u1", "u2", "u4"], "rate": [0.5, 0.75, 0.25]})
+    (other, other_table), (party, party_table) = tables.unit_groups(UNITS, at_phase1, 1.0)
+    assert (other, party) == ("Khác", "Khối Đảng")  # an empty group cell counts as "Khác"
+    expected_other = pd.DataFrame(
+        {
+            "name": ["Trạm Y tế", "Trường TH"],
+            "rate": [41, 82],
+            "count": ["5/12", "1.234/1.500"],
+            "phase1": [25, np.nan],
+            "status": ["Chưa đạt", "Chưa đạt"],
+        }
+    )
+    pd.testing.assert_frame_equal(other_table, expected_other, check_dtype=False)
+    expected_party = pd.DataFrame(
+        {
+            "name": ["UBND xã", "Đảng ủy", "Công an xã"],  # equal 90 % by name; the unit that met the target last
+            "rate": [90, 90, 100],
+            "count": ["27/30", "9/10", "20/20"],
+            "phase1": [50, np.nan, 75],
+            "status": ["Gần đạt", "Gần đạt", "Đạt"],
+        }
+    )
+    pd.testing.assert_frame_equal(party_table, expected_party, check_dtype=False)
+
+
+def test_unit_groups_without_a_phase_one_week_leave_that_column_empty():
+    (_, other_table), _ = tables.unit_groups(UNITS, UNITS.iloc[0:0], 1.0)
+    assert other_table["phase1"].isna().all() and other_table["rate"].tolist() == [41, 82]
+
+
+def test_the_village_list_says_what_each_village_still_needs():
+    table = pd.DataFrame(
+        {
+            "name": ["Thôn 1", "Thôn 2", "Thôn 3"],
+            "rate": [100 / 143, 0.75, 0.0],
+            "needed": [1, 0, 1400],
+            "installed": [100, 900, 0],
+            "smartphone_households": [143, 1200, 2000],
+            "households": [160, 1500, 2600],
+            "last_report": [D2, D1, None],
+            "key": ["t1", "t2", "t3"],
+        }
+    )
+    shown = tables.village_rows(table, 0.7)
+    assert shown.to_dict("list") == {
+        "name": ["Thôn 1", "Thôn 2", "Thôn 3"],
+        "rate": [69, 75, 0],
+        "need_text": ["cần thêm 1 hộ", "đạt", "cần thêm 1.400 hộ"],
+        "installed": [100, 900, 0],
+        "smartphone_households": [143, 1200, 2000],
+        "households": [160, 1500, 2600],
+        "status": ["Gần đạt", "Đạt", "Chưa đạt"],
+        "last": ["23/04/2026", "16/04/2026", "chưa báo cáo"],
+    }
+
+
+def test_village_phase_rates_are_whole_percents_beside_the_gains():
+    ds = check(Bao_cao_thon=REPORTS + [[D3, "Thôn Trung Hòa", 80]])
+    table = tables.village_phase_rates(metrics.village_weekly(ds), ds.campaign.phases).set_index("Thôn")
+    assert table["Giai đoạn 1: tỷ lệ"].to_dict() == {"Thôn 1": 33, "Thôn Trung Hòa": 30, "Thôn Yên Thọ": 0}  # 40/120, 30/100
+    assert table["Giai đoạn 2: tỷ lệ"].to_dict() == {"Thôn 1": 75, "Thôn Trung Hòa": 80, "Thôn Yên Thọ": 0}  # at 30/04 (D3)
+    assert table["Giai đoạn 2: tăng"].to_dict() == {"Thôn 1": 50, "Thôn Trung Hòa": 50, "Thôn Yên Thọ": 0}
