@@ -140,9 +140,8 @@ def _shown(config: live.SourceConfig, today: dt.date, ttl_seconds: float, forced
     "Làm mới" (`forced`) ends it early, but only once it is REFRESH_INTERVAL_SECONDS old.
     """
     key = f"{config.identity}|{config.service_account_email}"
-    shown = _configured(key, config, today)
-    age = _clock() - shown.read_at
-    if age >= ttl_seconds or (forced and may_force_read(shown.read_at, _clock())):
+    shown, now = _configured(key, config, today), _clock()
+    if now - shown.read_at >= ttl_seconds or (forced and may_force_read(shown.read_at, now)):
         with _EXPIRY_LOCK:  # two viewers finding the same read expired must not read twice
             if _configured(key, config, today) is shown:
                 _configured.clear(key, config, today)
