@@ -11,10 +11,12 @@ from typing import NoReturn
 import streamlit as st
 
 from lib.access import access_policy
+from lib.entry_links import TOKEN_PARAM
 from lib.fmt import md_escape
 from lib.loading import SecretsError, refresh, secrets
 from views import SCREENS
 from views.common import admitted
+from views.entry import entry_screen
 
 TITLE = "Bảng theo dõi i-HaTinh — xã Sơn Giang"
 
@@ -57,6 +59,8 @@ try:
     policy = access_policy(secrets())
 except SecretsError as exc:
     gate(functools.partial(closed, str(exc)), "Tạm khóa")
+if TOKEN_PARAM in st.query_params:  # a report link (village or unit head): its form alone, no sign-in, nothing else
+    gate(functools.partial(entry_screen, st.query_params.to_dict()), "Báo cáo tuần")
 if policy.enabled and not st.user.is_logged_in:
     gate(sign_in, "Đăng nhập")
 if not policy.admits(st.user.get("email") if policy.enabled else None):

@@ -170,17 +170,26 @@ def _timeouts(timeout: Timeout) -> tuple[float, float]:
 
 
 def get_body(
-    session: requests.Session, url: str, params: Mapping[str, Any] | None, timeout: Timeout, deadline: float, clock: Callable[[], float]
+    session: requests.Session,
+    url: str,
+    params: Mapping[str, Any] | None,
+    timeout: Timeout,
+    deadline: float,
+    clock: Callable[[], float],
+    method: str = "GET",
+    json_body: Any = None,
 ) -> bytes:
-    """One GET whose body is read piece by piece, giving up at the deadline however slowly the bytes come."""
+    """One request (a GET unless told; the write path sends a JSON body) whose answer is read piece by piece, giving up at the deadline."""
     remaining = deadline - clock()
     if remaining <= 0:
         raise _DeadlineExceeded
     connect, read = _timeouts(timeout)
     kwargs: dict[str, Any] = {"params": dict(params or {}), "timeout": (min(connect, remaining), min(read, remaining)), "stream": True}
+    if json_body is not None:
+        kwargs["json"] = json_body
     if hasattr(session, "credentials"):  # google-auth's AuthorizedSession: bounds the token refresh too
         kwargs["max_allowed_time"] = remaining
-    response = session.request("GET", url, **kwargs)
+    response = session.request(method, url, **kwargs)
     try:
         if not response.ok:
             raise _Status(response.status_code, _retry_after(response.headers.get("Retry-After")))

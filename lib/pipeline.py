@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +38,7 @@ class Loaded:
     history: History | None = None
     store_problem: str | None = None  # the snapshot store could not be used: no history this time
     recorded: tuple[int, bool] | None = None  # (snapshot id, whether it was a new version) once this fetch is stored
+    raw: RawWorkbook | None = field(default=None, repr=False)  # the cells `ds` was validated from: the report form rebuilds rows from them
 
     @property
     def age(self) -> dt.timedelta:
@@ -77,9 +78,10 @@ def load(config: SourceConfig, today: dt.date, fall_back: bool = True) -> Loaded
         last = store.latest() if fall_back else None
         if last is None:
             raise
-        return Loaded(validate(last.raw, today), fresh=False, problem=problem, history=store.history(), store_problem=store.problem)
+        shown = validate(last.raw, today)
+        return Loaded(shown, fresh=False, problem=problem, history=store.history(), store_problem=store.problem, raw=last.raw)
     recorded = store.record(raw, ds)
-    return Loaded(ds, fresh=True, history=store.history(), store_problem=store.problem, recorded=recorded)
+    return Loaded(ds, fresh=True, history=store.history(), store_problem=store.problem, recorded=recorded, raw=raw)
 
 
 def _missing_tabs(ds: Dataset) -> list[str]:

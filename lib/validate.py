@@ -33,10 +33,11 @@ from lib.normalize import (
     parse_percent,
     parse_weekday,
     report_week,
+    upcoming_report_day,
 )
 from lib.workbook import Cell, RawWorkbook, Rows, SourceInfo
 
-ISSUE_COLUMNS = ["sheet", "row", "column", "cell", "severity", "code", "message", "value"]  # the contract; frames add "subject"
+ISSUE_COLUMNS = ["sheet", "row", "column", "cell", "severity", "code", "message", "value"]  # the contract; frames add "subject", "week"
 HEADER_SCAN_ROWS = 30
 # Villages or units read from a roster: twice a province (1.500 villages). Every page crosses the
 # roster with every week, so 200.000 roster rows would cost the server gigabytes.
@@ -147,6 +148,10 @@ class _Issues:
             names.append(str(name) if row is not None and row.cells.get("item") is None else "")
         return names
 
+    def weeks(self) -> list[dt.date | None]:
+        """The report week of each issue's row, when its date was read: the weekly report lists only its week's issues."""
+        return [row.values.get("week") if row is not None else None for row in self.rows]
+
 
 def _show(value: object) -> str:
     if value is None:
@@ -190,6 +195,7 @@ def validate(raw: RawWorkbook, today: dt.date) -> Dataset:
     )
     frame["row"] = frame["row"].astype("Int64")
     frame["subject"] = issues.subjects()
+    frame["week"] = issues.weeks()
     return Dataset(
         villages=_roster_frame(villages, schema.VILLAGES),
         village_reports=_report_frame(village_reports, "village"),
@@ -282,6 +288,12 @@ def _find_header(tab: schema.Tab, rows: Rows) -> tuple[int, dict[int, schema.Col
         if len(found) > len(best):
             best_row, best = r, found
     return best_row, best
+
+
+def header_columns(tab: schema.Tab, rows: Rows) -> tuple[int, dict[str, int]]:
+    """Where the reader finds a tab's header: its 0-based row (-1 if none) and field -> 0-based column."""
+    header_row, mapping = _find_header(tab, rows)
+    return header_row, {col.field: c for c, col in mapping.items()}
 
 
 def _read_tab(tab: schema.Tab, title: str, rows: Rows, issues: _Issues, today: dt.date) -> _TabRead | None:
@@ -636,7 +648,9 @@ def _check_report_date(read: _TabRead, row: _Row, campaign: Campaign, today: dt.
             row.typed("date"),
         )
         return
-    if day > today:
+    # The report day of the week still open today (at most 6 days ahead) is not "in the future": the report form
+    # writes that day, and so may a person; any other later date (a typo of month or year) still is.
+    if day > today and day != upcoming_report_day(today, campaign.report_weekday):
         issues.add(
             read.title,
             row,

@@ -205,11 +205,22 @@ def test_report_page_offers_the_week_the_downloads_and_the_zalo_message(board):
     assert at.selectbox(key="report_week").value == week
     assert at.code[0].value == messages.weekly_summary(board, week)
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["Tải báo cáo .docx", "Tải bảng số liệu .xlsx"]
+    assert labels == ["Tải báo cáo .docx", "Tải bản PDF", "Tải bảng số liệu .xlsx"]
     earlier = board.weeks[-2]
     at.selectbox(key="report_week").set_value(earlier).run()
     assert at.code[0].value == messages.weekly_summary(board, earlier)
     assert any(f"{earlier:%d/%m/%Y}" in m.value for m in at.markdown)
+
+
+def test_without_libreoffice_the_pdf_button_says_why(workbook, monkeypatch):
+    from lib import office
+
+    monkeypatch.setattr(office, "soffice", lambda: None)
+    at = open_page("report")
+    assert not at.exception
+    pdf = next(b for b in at.get("download_button") if b.proto.label == "Tải bản PDF")
+    assert pdf.proto.disabled and pdf.proto.help == office.NOT_INSTALLED
+    assert office.NOT_INSTALLED in [c.value for c in at.caption]
 
 
 AUTH = {

@@ -1,5 +1,6 @@
 """The one pipeline: the app, an upload and every command load through `pipeline.load`, so they agree."""
 
+import datetime as dt
 import io
 import json
 import re
@@ -11,8 +12,11 @@ from streamlit.testing.v1 import AppTest
 from conftest import TODAY, save_workbook
 from lib import live, pipeline
 from lib.__main__ import main
+from lib.config import TIMEZONE
 from lib.sample import SampleSpec, build
-from lib.sources import SourceError
+from lib.snapshots import SnapshotStore
+from lib.sources import SourceError, read_xlsx
+from lib.validate import validate
 
 TIMEOUT = 60
 
@@ -27,16 +31,22 @@ def fresh_caches():
 
 @pytest.fixture
 def rewritten(tmp_path):
-    """A workbook with a store that saw a past figure rewritten after its deadline: (path, store URL)."""
+    """A workbook whose store saw a past figure rewritten after its deadline, noticed on 01/05/2026: (path, store URL)."""
     tabs = build(SampleSpec(villages=6, units=3, weeks=4, seed=3))
-    path, store = tmp_path / "so-lieu.xlsx", f"sqlite:///{tmp_path / 'history.sqlite'}"
-    save_workbook(path, tabs)
-    assert main(["snapshot", str(path), "--store", store]) == 0
+    path, store_url = tmp_path / "so-lieu.xlsx", f"sqlite:///{tmp_path / 'history.sqlite'}"
+    store, identity = SnapshotStore(store_url), live.resolve(str(path)).identity
+
+    def fetched(at: dt.datetime) -> None:
+        raw = read_xlsx(save_workbook(path, tabs))
+        raw.fetched_at = at
+        store.record(raw, validate(raw, TODAY), identity)
+
+    fetched(dt.datetime(2026, 4, 24, 9, tzinfo=TIMEZONE))
     reports = tabs["Báo cáo thôn"]
     assert reports[4][1:3] == ["Thôn Trung Hòa", 3]  # week of 16/04/2026, long past its deadline
     reports[4][2] = 2
-    save_workbook(path, tabs)
-    return path, store
+    fetched(dt.datetime(2026, 5, 1, 10, tzinfo=TIMEZONE))
+    return path, store_url
 
 
 def shown_on_the_quality_page(path, store, monkeypatch) -> tuple[list[str], int, int]:
@@ -66,17 +76,31 @@ def test_the_command_line_and_the_app_list_the_same_issues_history_included(rewr
     )
 
 
-def test_a_report_written_on_the_command_line_counts_the_issues_the_app_shows(rewritten, monkeypatch, tmp_path):
+def quality_paragraphs(out) -> list[str]:
+    """The 'Chất lượng số liệu' section of a report .docx, paragraph by paragraph."""
     from docx import Document
 
+    texts = [p.text for p in Document(io.BytesIO(out.read_bytes())).paragraphs]
+    start = texts.index("5. Chất lượng số liệu") + 1
+    return texts[start : next(i for i in range(start, len(texts)) if re.match(r"\d\. ", texts[i]))]
+
+
+def test_a_report_written_on_the_command_line_says_what_the_apps_report_says_history_included(rewritten, monkeypatch, tmp_path):
     path, store = rewritten
-    out = tmp_path / "bao-cao.docx"
-    assert main(["report", str(path), "--out", str(out), "--week", "2026-05-07", "--today", TODAY.isoformat(), "--store", store]) == 0
-    text = " ".join(p.text for p in Document(io.BytesIO(out.read_bytes())).paragraphs)
-    counted = re.search(r"Sổ số liệu có (\d+) lỗi .* và (\d+) cảnh báo", text)
-    _, errors, warnings = shown_on_the_quality_page(path, store, monkeypatch)
-    assert counted is not None and (int(counted[1]), int(counted[2])) == (errors, warnings)
-    assert warnings > 0
+    week = ["--week", "2026-05-07", "--today", TODAY.isoformat()]  # the report week in which the rewrite was noticed
+    with_store, without = tmp_path / "co-lich-su.docx", tmp_path / "khong-lich-su.docx"
+    assert main(["report", str(path), "--out", str(with_store), *week, "--store", store]) == 0
+    assert main(["report", str(path), "--out", str(without), *week]) == 0
+    monkeypatch.setenv("SONGIANG_SOURCE", str(path))
+    monkeypatch.setenv("SONGIANG_STORE", store)
+    monkeypatch.setenv("SONGIANG_TODAY", TODAY.isoformat())
+    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT).run()
+    at.switch_page("views/report.py").run()
+    assert not at.exception and at.selectbox(key="report_week").value == dt.date(2026, 5, 7)
+    shown = [m.value.replace("\\", "") for m in at.markdown]  # as rendered: markdown escapes removed
+    quality = quality_paragraphs(with_store)
+    assert quality and all(paragraph in shown for paragraph in quality)
+    assert quality != quality_paragraphs(without)  # without the store the rewritten figure is not counted
 
 
 def test_an_upload_loads_through_the_pipeline_without_touching_the_store(tmp_path):

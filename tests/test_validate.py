@@ -17,9 +17,9 @@ def test_a_clean_workbook_has_no_issues_and_accepts_every_row():
 
 def test_issue_records_have_the_contract_columns():
     ds = check(Bao_cao_thon=REPORTS + [[D3, "Thôn 1", "abc"]])
-    assert list(ds.issues.columns) == [*ISSUE_COLUMNS, "subject"]
+    assert list(ds.issues.columns) == [*ISSUE_COLUMNS, "subject", "week"]
     issue = ds.issues[ISSUE_COLUMNS].iloc[0].to_dict()
-    assert ds.issues.iloc[0]["subject"] == "Thôn 1"
+    assert (ds.issues.iloc[0]["subject"], ds.issues.iloc[0]["week"]) == ("Thôn 1", D3)
     assert issue == {
         "sheet": "Báo cáo thôn",
         "row": 6,
@@ -116,7 +116,7 @@ def test_a_bad_optional_figure_is_a_warning_and_the_installed_figure_still_count
 
 
 @pytest.mark.parametrize(
-    ("typed", "code"), [("4/23/2026", "bad_date"), ("hôm qua", "bad_date"), (None, "missing_value"), (dt.date(2026, 12, 3), "future_date")]
+    ("typed", "code"), [("4/23/2026", "bad_date"), ("hôm qua", "bad_date"), (None, "missing_value"), (dt.date(2026, 12, 10), "future_date")]
 )
 def test_bad_dates_reject_the_row(typed, code):
     ds = check(Bao_cao_thon=REPORTS + [[typed, "Thôn 1", 100]])

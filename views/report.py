@@ -1,8 +1,8 @@
-"""Báo cáo tuần: pick a week, read the report, download it as .docx / .xlsx, copy the Zalo message."""
+"""Báo cáo tuần: pick a week, read the report, download it as .docx / .pdf / .xlsx, copy the Zalo message."""
 
 import streamlit as st
 
-from lib import messages
+from lib import messages, office
 from lib.fmt import fmt_date, md_escape
 from lib.report import latest_complete_week, now_local
 from lib.report_docx import report_docx
@@ -40,6 +40,17 @@ buttons.download_button(
     key="download_docx",
     icon=":material/description:",
 )
+pdf_missing = office.unavailable()  # None when LibreOffice is installed
+buttons.download_button(
+    "Tải bản PDF",
+    data=lambda: office.pdf_or_raise(report_docx(report)),  # LibreOffice takes a few seconds: only when clicked
+    file_name=f"{report.file_stem}.pdf",
+    mime="application/pdf",
+    key="download_pdf",
+    icon=":material/picture_as_pdf:",
+    disabled=pdf_missing is not None,
+    help=pdf_missing,
+)
 buttons.download_button(
     "Tải bảng số liệu .xlsx",
     data=lambda: report_xlsx(report),
@@ -48,6 +59,8 @@ buttons.download_button(
     key="download_xlsx",
     icon=":material/table_view:",
 )
+if pdf_missing:
+    st.caption(pdf_missing)  # said, not only in a tooltip: a phone has no hover
 
 st.subheader("Tin nhắn Zalo")
 st.caption("Sao chép (nút ở góc khung) và gửi vào nhóm Zalo của xã.")
