@@ -48,7 +48,7 @@ def closed(problem: str) -> None:
     st.error(problem, icon=":material/lock:")
 
 
-def gate(screen, title: str) -> NoReturn:  # noqa: ANN001 - a page function
+def gate(screen, title: str) -> NoReturn:
     """Navigate to this gate screen only, at / and at every screen's path (a shared link shows it, not "Page not found")."""
     pages = [st.Page(screen, title=title, url_path="", default=True)]
     pages += [st.Page(screen, title=title, url_path=s.url_path, visibility="hidden") for s in SCREENS]

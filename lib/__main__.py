@@ -1,8 +1,8 @@
-"""The command line: the same pipeline as the dashboard, for scripts, cron and tests.
+"""The command line: the same pipeline as the dashboard (`lib.pipeline.load`), for scripts, cron and tests.
 
-python -m lib check SOURCE [--json] [--today YYYY-MM-DD]
+python -m lib check SOURCE [--json] [--today YYYY-MM-DD] [--store URL]
 python -m lib snapshot SOURCE [--store URL]
-python -m lib report SOURCE --out FILE.docx|.pdf|.xlsx|.txt [--week YYYY-MM-DD]
+python -m lib report SOURCE --out FILE.docx|.pdf|.xlsx|.txt [--week YYYY-MM-DD] [--store URL]
 python -m lib template OUT.xlsx
 python -m lib sample OUT.xlsx [--villages N] [--units N] [--weeks N] [--seed N] [--no-mistakes]
 python -m lib links SOURCE --base-url URL [--json]
@@ -21,10 +21,16 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from lib.config import local_today
 from lib.fmt import fmt_date, fmt_int, fmt_pct
 from lib.sources import SourceError
+
+if TYPE_CHECKING:
+    from lib.live import SourceConfig
+    from lib.pipeline import Loaded
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 MAX_VILLAGES, MAX_UNITS, MAX_WEEKS = 10_000, 10_000, 520  # far above a province (1.500 thôn); weeks: ten years
@@ -42,6 +48,10 @@ WRITE_PROBLEMS = {
     errno.EDQUOT: "Không ghi được {path}: đã hết dung lượng được cấp.",
     errno.ENAMETOOLONG: "Không ghi được {path}: tên tệp quá dài.",
 }
+# Where check and report find the history: the store given, else SONGIANG_STORE (as the deployed app and its timer use);
+# none at all otherwise, so a check run from any folder never creates a store there.
+STORE_DEFAULT = "SONGIANG_STORE; không có thì không dùng kho lịch sử"
+STORE_WARNING = "Cảnh báo: không dùng được kho lịch sử số liệu: {problem} Số liệu vẫn đúng như vừa đọc; chỉ thiếu phần số liệu cũ bị sửa."
 CLOSED_OUTPUT = "Đầu ra đã bị đóng trước khi in xong (ví dụ khi nối vào | head)."
 
 
@@ -119,6 +129,7 @@ def _parser() -> argparse.ArgumentParser:
         "--today", type=_iso_date("--today"), help="ngày hôm nay (YYYY-MM-DD) để kiểm tra ngày tương lai; mặc định: hôm nay ở Hà Tĩnh"
     )
     _credentials_option(check)
+    _store_option(check, STORE_DEFAULT)
     snapshot = sub.add_parser(
         "snapshot",
         help="đọc nguồn một lần và lưu phiên bản mới vào kho lịch sử (chạy bằng cron mỗi 15 phút)",
@@ -126,12 +137,7 @@ def _parser() -> argparse.ArgumentParser:
         "Mã thoát: 0 đã đọc được (lưu hoặc không đổi); 2 không đọc được nguồn hoặc không ghi được vào kho.",
     )
     snapshot.add_argument("source", metavar="SOURCE", help="đường dẫn Google Sheet (hoặc tệp .xlsx)")
-    snapshot.add_argument(
-        "--store",
-        default=None,
-        help="kho lịch sử: sqlite:///đường/dẫn (một máy) hoặc postgresql://người-dùng:mật-khẩu@máy-chủ:5432/csdl "
-        "(nhiều máy dùng chung); mặc định: SONGIANG_STORE hoặc sqlite:///data/snapshots.sqlite",
-    )
+    _store_option(snapshot, "SONGIANG_STORE hoặc sqlite:///data/snapshots.sqlite")
     _credentials_option(snapshot)
     report = sub.add_parser(
         "report",
@@ -152,6 +158,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--today", type=_iso_date("--today"), help="ngày hôm nay (YYYY-MM-DD); mặc định: hôm nay ở Hà Tĩnh")
     _credentials_option(report)
+    _store_option(report, STORE_DEFAULT)
     template = sub.add_parser(
         "template",
         help="ghi mẫu sổ số liệu .xlsx (có hướng dẫn, một dòng ví dụ mỗi tab, danh sách chọn, kiểm tra số)",
@@ -203,8 +210,18 @@ def _credentials_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _store_option(parser: argparse.ArgumentParser, default: str) -> None:
+    parser.add_argument(
+        "--store",
+        default=None,
+        metavar="URL",
+        help="kho lịch sử: sqlite:///đường/dẫn (một máy) hoặc postgresql://người-dùng:mật-khẩu@máy-chủ:5432/csdl "
+        f"(nhiều máy dùng chung); mặc định: {default}",
+    )
+
+
 def _credentials(path: str | None) -> dict | None:
-    from lib.google_sheets import load_key_file
+    from lib.config import load_key_file
 
     path = path or os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
     return load_key_file(path) if path else None
@@ -242,38 +259,45 @@ def _run(args: argparse.Namespace) -> int:
     except SourceError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
+    from lib.live import DEFAULT_STORE, resolve
+
+    store_url = getattr(args, "store", None) or os.environ.get("SONGIANG_STORE")
     if args.command == "snapshot":
-        return _snapshot(args.source, args.store, credentials)
+        return _snapshot(resolve(args.source, credentials, store_url or DEFAULT_STORE))
+    # The other commands keep history only in the store given (or SONGIANG_STORE), never in resolve's default for a
+    # Google Sheet: a check run from any folder creates no store there.
+    config = replace(resolve(args.source, credentials, store_url), store_url=store_url)
+    today = args.today or local_today()
     if args.command == "report":
-        return _report(args.source, args.week, args.out, args.today or local_today(), credentials)
+        return _report(config, args.week, args.out, today)
     if args.command == "links":
-        return _links(args.source, args.base_url, args.json, args.today or local_today(), credentials)
-    return _check(args.source, args.json, args.today or local_today(), credentials)
+        return _links(config, args.base_url, args.json, today)
+    return _check(config, args.json, today)
 
 
-def _snapshot(source: str, store: str | None, credentials: dict | None) -> int:
-    from lib.live import DEFAULT_STORE, fetch, resolve
-    from lib.snapshots import SnapshotStore, StoreError
-    from lib.validate import validate
+def _read(config: SourceConfig, today: dt.date) -> Loaded:
+    """The one pipeline, as the app runs it, except that a failed read is an error here, not the last snapshot."""
+    from lib.pipeline import load
 
-    config = resolve(source, credentials, store or os.environ.get("SONGIANG_STORE") or DEFAULT_STORE)
+    return load(config, today, fall_back=False)
+
+
+def _snapshot(config: SourceConfig) -> int:
     _deliver_outbox(config)  # reports the form saved while Google was unreachable: on the Sheet before this snapshot
     try:
-        raw = fetch(config)
+        loaded = _read(config, local_today())
     except SourceError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
-    try:
-        store = SnapshotStore(config.store_url or DEFAULT_STORE)
-        snapshot_id, new = store.record(raw, validate(raw, local_today()), config.identity)
-    except (StoreError, ValueError) as exc:
-        print(f"Lỗi: {exc}", file=sys.stderr)
+    if loaded.recorded is None:
+        print(f"Lỗi: {loaded.store_problem}", file=sys.stderr)
         return EXIT_UNREADABLE
-    print(f"{'Đã lưu phiên bản mới' if new else 'Không thay đổi so với phiên bản'} #{snapshot_id} của {raw.source}")
+    snapshot_id, new = loaded.recorded
+    print(f"{'Đã lưu phiên bản mới' if new else 'Không thay đổi so với phiên bản'} #{snapshot_id} của {loaded.ds.source.label}")
     return EXIT_OK
 
 
-def _deliver_outbox(config) -> None:  # noqa: ANN001 - a live.SourceConfig
+def _deliver_outbox(config: SourceConfig) -> None:
     """Send the report form's pending rows of this sheet (service account only); a line on stderr says what is still waiting."""
     if config.kind != "google" or not config.credentials or not config.store_url:
         return
@@ -309,9 +333,8 @@ def _entry_secrets() -> dict:
         raise CommandError(f"Không đọc được {path} (tệp cấu hình bí mật bị lỗi cú pháp).") from None
 
 
-def _links(source: str, base_url: str | None, as_json: bool, today: dt.date, credentials: dict | None) -> int:
+def _links(config: SourceConfig, base_url: str | None, as_json: bool, today: dt.date) -> int:
     from lib.entry_links import entry_settings, links
-    from lib.pipeline import load
 
     settings = entry_settings(secrets=_entry_secrets())
     if not settings.enabled:
@@ -323,7 +346,7 @@ def _links(source: str, base_url: str | None, as_json: bool, today: dt.date, cre
     if not base.startswith(("https://", "http://")):
         raise CommandError("cần địa chỉ công khai của bảng theo dõi: --base-url https://… (hoặc [entry] base_url trong secrets).")
     try:
-        ds = load(source, today, credentials)
+        ds = _read(config, today).ds
     except SourceError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -340,19 +363,20 @@ def _links(source: str, base_url: str | None, as_json: bool, today: dt.date, cre
     return EXIT_OK
 
 
-def _report(source: str, week: dt.date | None, out: str, today: dt.date, credentials: dict | None) -> int:
+def _report(config: SourceConfig, week: dt.date | None, out: str, today: dt.date) -> int:
     from lib import dashboard, messages
     from lib.office import docx_to_pdf
-    from lib.pipeline import load
     from lib.report import build, latest_complete_week, now_local
     from lib.report_docx import report_docx
     from lib.report_xlsx import report_xlsx
 
     try:
-        board = dashboard.build(load(source, today, credentials))
+        loaded = _read(config, today)
     except SourceError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
+    _warn_about_the_store(loaded)
+    board = dashboard.build(loaded.ds, loaded.history)
     week = week or latest_complete_week(board.weeks, now_local())
     if week not in board.weeks:
         known = ", ".join(w.isoformat() for w in board.weeks[-5:]) or "không có"
@@ -378,15 +402,18 @@ def _report(source: str, week: dt.date | None, out: str, today: dt.date, credent
     return EXIT_OK
 
 
-def _check(source: str, as_json: bool, today: dt.date, credentials: dict | None = None) -> int:
-    from lib.pipeline import check_result, load
+def _check(config: SourceConfig, as_json: bool, today: dt.date) -> int:
+    from lib import dashboard
+    from lib.pipeline import check_result
 
     try:
-        ds = load(source, today, credentials)
+        loaded = _read(config, today)
     except SourceError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
-    result = check_result(ds)
+    _warn_about_the_store(loaded)
+    ds = loaded.ds
+    result = check_result(dashboard.build(ds, loaded.history))
     status = EXIT_ERRORS if ds.error_count else EXIT_OK
     if as_json:
         json.dump(result, sys.stdout, ensure_ascii=False)
@@ -414,6 +441,12 @@ def _check(source: str, as_json: bool, today: dt.date, credentials: dict | None 
         out.append(f"  [{tag}] {where} ({issue['code']}): {issue['message']}")
     print("\n".join(out))
     return status
+
+
+def _warn_about_the_store(loaded: Loaded) -> None:
+    """The history could not be read or written: the figures stand, and stderr says what is missing."""
+    if loaded.store_problem:
+        print(STORE_WARNING.format(problem=loaded.store_problem), file=sys.stderr)
 
 
 def _shell() -> int:

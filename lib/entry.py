@@ -18,11 +18,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from lib import metrics, schema
+from lib import history, metrics, schema
 from lib.fmt import fmt_date, fmt_int
 from lib.normalize import column_letter, name_key, upcoming_report_day
-from lib.sources import Cell, RawWorkbook
 from lib.validate import Dataset, Issue, header_columns, validate
+from lib.workbook import Cell, RawWorkbook
 
 KINDS = ("village", "unit")
 _TABS = {"village": (schema.VILLAGES, schema.VILLAGE_REPORTS), "unit": (schema.UNITS, schema.UNIT_REPORTS)}
@@ -51,11 +51,9 @@ def open_weeks(now: dt.datetime, report_weekday: int) -> list[dt.date]:
     itself, that day until midnight, even past the 23:59 deadline: such a report is late, not next
     week's). An earlier week stays offered only while its own deadline has not passed.
     """
-    from lib.live import deadline
-
     current = upcoming_report_day(now.date(), report_weekday)
     earlier = current - dt.timedelta(days=7)
-    return [current] + ([earlier] if now <= deadline(earlier) else [])
+    return [current] + ([earlier] if now <= history.deadline(earlier) else [])
 
 
 # --- the village or unit behind a link ----------------------------------------------------
@@ -110,11 +108,11 @@ class Layout:
         return f"{column_letter(self.id_column)}{self.header_row + 1}"
 
 
-def layout(ds: Dataset, kind: str) -> Layout | None:
-    """The reports tab's layout, or None when the tab or its required columns are missing."""
+def layout(ds: Dataset, raw: RawWorkbook, kind: str) -> Layout | None:
+    """The reports tab's layout in the cells `ds` was validated from, or None when the tab or its required columns are missing."""
     tab = _TABS[kind][1]
     title = ds.tab_titles.get(tab.name)
-    rows = ds.source.tabs.get(title) if title else None
+    rows = raw.tabs.get(title) if title else None
     if not rows:
         return None
     header_row, columns = header_columns(tab, rows)
@@ -146,9 +144,9 @@ def sheet_row(where: Layout, subject: Subject, draft: Draft, submission_id: str)
     return row
 
 
-def ids_on_sheet(ds: Dataset, where: Layout) -> set[str]:
+def ids_on_sheet(raw: RawWorkbook, where: Layout) -> set[str]:
     """Submission ids already in the reports tab (the form's rows the last read saw)."""
-    rows = ds.source.tabs.get(where.title) or []
+    rows = raw.tabs.get(where.title) or []
     c = where.id_column
     return {str(r[c]).strip() for r in rows[where.header_row + 1 :] if c < len(r) and r[c] not in (None, "")}
 
@@ -225,12 +223,15 @@ class Form:
         return reports.iloc[-1] if len(reports) else None
 
 
-def prepare(ds: Dataset, subject: Subject, today: dt.date, undelivered: list[list[Cell]] | None = None) -> Form | None:
-    """A form for this subject over the loaded workbook and the form's rows not yet on the Sheet; None without a readable reports tab."""
-    where = layout(ds, subject.kind)
+def prepare(ds: Dataset, raw: RawWorkbook, subject: Subject, today: dt.date, undelivered: list[list[Cell]] | None = None) -> Form | None:
+    """A form for this subject over the loaded workbook (`ds` validated from `raw`) and the form's rows not yet on the Sheet.
+
+    None without a readable reports tab.
+    """
+    where = layout(ds, raw, subject.kind)
     if where is None:
         return None
-    base = _workbook(ds, subject, where, undelivered or [])
+    base = _workbook(ds, raw, subject, where, undelivered or [])
     return Form(subject.kind, subject, where, validate(base, today), base, today)
 
 
@@ -251,7 +252,7 @@ def check(form: Form, draft: Draft, submission_id: str) -> Checked:
     return Checked(messages, row, _rate(after, form, draft.week, number))
 
 
-def _workbook(ds: Dataset, subject: Subject, where: Layout, undelivered: list[list[Cell]]) -> RawWorkbook:
+def _workbook(ds: Dataset, raw: RawWorkbook, subject: Subject, where: Layout, undelivered: list[list[Cell]]) -> RawWorkbook:
     """What the reader would see of this subject: the tabs' headers, its roster row, its reports, settings and phases whole."""
     roster_tab, report_tab = _TABS[subject.kind]
     reports = ds.village_reports if subject.kind == "village" else ds.unit_reports
@@ -259,7 +260,7 @@ def _workbook(ds: Dataset, subject: Subject, where: Layout, undelivered: list[li
     tabs: dict[str, list[list[Cell]]] = {}
     for tab in schema.TABS:
         title = ds.tab_titles.get(tab.name)
-        rows = ds.source.tabs.get(title) if title else None
+        rows = raw.tabs.get(title) if title else None
         if rows is None:
             continue
         if tab.entity in ("config", "phase"):
@@ -272,7 +273,7 @@ def _workbook(ds: Dataset, subject: Subject, where: Layout, undelivered: list[li
             tabs[title] = [*head, *(rows[r - 1] for r in own_rows), *undelivered]
         else:
             tabs[title] = head
-    return RawWorkbook(tabs, ds.source.source, ds.source.kind, hidden_tabs=ds.source.hidden_tabs & set(tabs))
+    return RawWorkbook(tabs, raw.source, raw.kind, hidden_tabs=raw.hidden_tabs & set(tabs))
 
 
 def _issues(ds: Dataset) -> list[Issue]:

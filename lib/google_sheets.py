@@ -22,7 +22,8 @@ from typing import Any, TypeVar
 import requests
 import urllib3
 
-from lib.sources import FetchError, RawWorkbook, SourceError, read_xlsx, sheet_key  # noqa: F401 - sheet_key re-exported
+from lib.sources import FetchError, read_xlsx
+from lib.workbook import RawWorkbook
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets.readonly",)
 SHEETS_API = "https://sheets.googleapis.com/v4/spreadsheets"
@@ -346,17 +347,3 @@ def read_link(
     raw = read_xlsx(content, source=f"{url}/edit", kind="link")
     raw.sheet_url = url
     return raw
-
-
-def load_key_file(path: str) -> dict[str, Any]:
-    """A service-account JSON key file, with a Vietnamese error that never quotes its content."""
-    try:
-        with open(path, encoding="utf-8") as handle:
-            info = json.load(handle)
-    except FileNotFoundError:
-        raise SourceError(f"Không tìm thấy tệp khóa tài khoản dịch vụ '{path}'.") from None
-    except (OSError, ValueError):
-        raise SourceError(f"Tệp '{path}' không phải tệp khóa JSON của tài khoản dịch vụ.") from None
-    if not isinstance(info, dict) or info.get("type") != "service_account":
-        raise SourceError(f"Tệp '{path}' không phải tệp khóa JSON của tài khoản dịch vụ.")
-    return info

@@ -17,7 +17,7 @@ from lib import metrics, schema
 from lib.config import TIMEZONE
 from lib.dashboard import Dashboard
 from lib.fmt import fmt_date, fmt_int, fmt_pct, fmt_pp, fmt_signed
-from lib.live import deadline, history_issues
+from lib.history import deadline, history_issues
 from lib.normalize import name_key
 
 CAMPAIGN = "tuyên truyền, hướng dẫn người dân cài đặt và sử dụng ứng dụng i-HaTinh (Hệ thống thông tin phản ánh hiện trường tỉnh Hà Tĩnh)"
@@ -217,7 +217,7 @@ def _note(row: pd.Series, target: float) -> str:
 def default_remarks(board: Dashboard, week: dt.date) -> str:
     """'Nhận xét, đề xuất' written from the figures: the pace and the villages that lag (staff may edit it)."""
     campaign = board.ds.campaign
-    cw = board.cw[board.cw["week"] <= week]
+    cw = board.commune_weeks[board.commune_weeks["week"] <= week]
     p = metrics.pace(cw, campaign.household_target, metrics.default_deadline(campaign.phases, week))
     table = board.villages_at(week)
     lagging = metrics.most_needed(table)
@@ -285,8 +285,8 @@ def build(board: Dashboard, week: dt.date, remarks: str | None = None, now: dt.d
     lagging = metrics.behind_target(table)
     missing = board.not_reported(week)
 
-    units_week = max((w for w in board.uw["week"].unique() if w <= week), default=None) if not board.uw.empty else None
-    units = metrics.at_week(board.uw, units_week)
+    units_week = max((w for w in board.unit_weeks["week"].unique() if w <= week), default=None) if not board.unit_weeks.empty else None
+    units = metrics.at_week(board.unit_weeks, units_week)
     staff, officials = (
         int(units["staff"].sum()) if len(units) else int(ds.units["staff"].sum()),
         int(units["installed"].sum()) if len(units) else 0,

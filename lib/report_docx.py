@@ -47,7 +47,7 @@ def _para(
     align=WD_ALIGN_PARAGRAPH.JUSTIFY,
     indent: bool = False,
     after: float = 6,
-):  # noqa: ANN001, ANN202
+):
     paragraph = container.add_paragraph()
     paragraph.alignment = align
     fmt = paragraph.paragraph_format
@@ -59,7 +59,7 @@ def _para(
     return paragraph
 
 
-def _no_borders(table) -> None:  # noqa: ANN001
+def _no_borders(table) -> None:
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         element = OxmlElement(f"w:{edge}")
@@ -68,7 +68,7 @@ def _no_borders(table) -> None:  # noqa: ANN001
     table._tbl.tblPr.append(borders)
 
 
-def _set_widths(table, widths_cm: tuple[float, ...]) -> None:  # noqa: ANN001
+def _set_widths(table, widths_cm: tuple[float, ...]) -> None:
     """Column widths in the table grid too: LibreOffice and Word's fixed layout read the grid, not the cells."""
     table.autofit = False
     layout = OxmlElement("w:tblLayout")
@@ -89,7 +89,7 @@ def _cell_text(
     underline: bool = False,
     size: float = BODY_PT,
     align=WD_ALIGN_PARAGRAPH.CENTER,
-) -> None:  # noqa: ANN001
+) -> None:
     paragraph = (
         cell.paragraphs[0]
         if not cell.paragraphs[0].text and len(cell.paragraphs) == 1 and not cell.paragraphs[0].runs
@@ -161,7 +161,7 @@ def report_docx(report: WeeklyReport) -> bytes:
     return buffer.getvalue()
 
 
-def _page_numbers(section) -> None:  # noqa: ANN001 - a python-docx Section
+def _page_numbers(section) -> None:
     """Page numbers from page 2, top centre (Nghị định 30/2020): a PAGE field in the header, none on the first page."""
     section.different_first_page_header_footer = True
     section.header_distance = Mm(10)
@@ -176,7 +176,7 @@ def _page_numbers(section) -> None:  # noqa: ANN001 - a python-docx Section
     paragraph._p.append(field)
 
 
-def _fixes_table(document, report: WeeklyReport) -> None:  # noqa: ANN001
+def _fixes_table(document, report: WeeklyReport) -> None:
     """The attached table the body refers to: the week's errors, village by village, with where and how to fix."""
     _para(document).add_run().add_break(WD_BREAK.PAGE)
     _para(document, "BẢNG KÈM THEO", size=14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
@@ -209,7 +209,7 @@ def _fixes_table(document, report: WeeklyReport) -> None:  # noqa: ANN001
     _set_widths(table, FIXES_WIDTHS_CM)
 
 
-def _results_table(document, report: WeeklyReport) -> None:  # noqa: ANN001
+def _results_table(document, report: WeeklyReport) -> None:
     rows = report.table_rows
     table = document.add_table(rows=1 + len(rows), cols=len(TABLE_HEADER))
     table.style = "Table Grid"

@@ -18,7 +18,7 @@ _HEAD = PatternFill("solid", fgColor="DDE6F0")
 _FONT = "Times New Roman"
 
 
-def _sheet(book: Workbook, title: str, heading: str, subtitle: str, header: tuple[str, ...], widths: tuple[int, ...]):  # noqa: ANN202
+def _sheet(book: Workbook, title: str, heading: str, subtitle: str, header: tuple[str, ...], widths: tuple[int, ...]):
     sheet = book.create_sheet(title)
     sheet.append([heading])
     sheet.append([subtitle])
@@ -43,7 +43,7 @@ def _sheet(book: Workbook, title: str, heading: str, subtitle: str, header: tupl
     return sheet
 
 
-def _row(sheet, values: list[object], text_columns: set[int], bold: bool = False, formats: dict[int, str] | None = None) -> None:  # noqa: ANN001
+def _row(sheet, values: list[object], text_columns: set[int], bold: bool = False, formats: dict[int, str] | None = None) -> None:
     sheet.append([None] * len(values))
     r = sheet.max_row
     for c, value in enumerate(values, start=1):

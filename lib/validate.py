@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import gc
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -36,7 +35,7 @@ from lib.normalize import (
     report_week,
     upcoming_report_day,
 )
-from lib.sources import Cell, RawWorkbook, Rows
+from lib.workbook import Cell, RawWorkbook, Rows, SourceInfo
 
 ISSUE_COLUMNS = ["sheet", "row", "column", "cell", "severity", "code", "message", "value"]  # the contract; frames add "subject", "week"
 HEADER_SCAN_ROWS = 30
@@ -71,7 +70,7 @@ class Dataset:
     campaign: Campaign
     issues: pd.DataFrame
     rows: dict[str, dict[str, int]]
-    source: RawWorkbook
+    source: SourceInfo  # where the figures came from; the cells themselves go only to the snapshot store
     today: dt.date
     tab_titles: dict[str, str] = field(default_factory=dict)  # canonical tab name -> title in workbook
 
@@ -179,18 +178,6 @@ def _blank_text(text: str) -> bool:
 
 def validate(raw: RawWorkbook, today: dt.date) -> Dataset:
     """Check every cell of a raw workbook and return the clean tables with all issues found."""
-    # Validation allocates a few small containers per row and frees none of them until the end:
-    # the cyclic GC would rescan them over and over (measured: 1,55 s -> 1,18 s at province scale).
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _validate(raw, today)
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _validate(raw: RawWorkbook, today: dt.date) -> Dataset:
     issues = _Issues()
     reads = _read_tabs(raw, issues, today)
     campaign = _campaign(reads.get("config"), reads.get("phase"), issues)
@@ -217,7 +204,7 @@ def _validate(raw: RawWorkbook, today: dt.date) -> Dataset:
         campaign=campaign,
         issues=frame,
         rows=rows,
-        source=raw,
+        source=raw.describe(),
         today=today,
         tab_titles={r.tab.name: r.title for r in reads.values()},
     )

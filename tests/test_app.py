@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from conftest import D1, D2, REPORTS, TODAY, UNIT_REPORTS, UNITS, VILLAGES, save_workbook
 from lib import dashboard, messages, metrics, phases
 from lib.fmt import fmt_int, fmt_pct
-from lib.loading import _GENERATIONS
+from lib.live import resolve
 from lib.pipeline import load
 from lib.sample import SampleSpec, write_xlsx
 from views import SCREENS
@@ -22,7 +22,6 @@ PAGES = [s.script.removeprefix("views/").removesuffix(".py") for s in SCREENS]
 def fresh_caches():
     st.cache_data.clear()
     st.cache_resource.clear()
-    _GENERATIONS.clear()
     yield
     st.cache_data.clear()
     st.cache_resource.clear()
@@ -38,7 +37,7 @@ def workbook(tmp_path, monkeypatch):
 
 @pytest.fixture
 def board(workbook):
-    return dashboard.build(load(str(workbook), TODAY))
+    return dashboard.build(load(resolve(str(workbook)), TODAY).ds)
 
 
 def table(at: AppTest, column: str):
@@ -77,7 +76,7 @@ def test_overview_shows_the_figures_lib_computes(board):
         "Trên tổng số hộ": fmt_pct(now["rate_all"]),
         "Tiến độ": shown["Tiến độ"],
     }
-    p = metrics.pace(board.cw, 0.7, metrics.default_deadline(board.ds.campaign.phases, s.as_of))
+    p = metrics.pace(board.commune_weeks, 0.7, metrics.default_deadline(board.ds.campaign.phases, s.as_of))
     assert shown["Tiến độ"] == ("Đã đạt" if p.reached else "Kịp" if p.on_pace else "Chậm")
     villages = board.villages_at(s.as_of)
     lagging = table(at, "needed")
@@ -93,7 +92,7 @@ def test_choosing_a_deadline_changes_the_pace_needed(board):
     import datetime as dt
 
     deadline = dt.date(2026, 5, 28)  # one week after the fixture's last report
-    p = metrics.pace(board.cw, 0.7, deadline)
+    p = metrics.pace(board.commune_weeks, 0.7, deadline)
     assert not p.on_pace and p.remaining > 0  # the fixture is behind: 57 % at 21/05
     at = open_page()
     at.date_input(key="deadline").set_value(deadline).run()
@@ -151,7 +150,7 @@ def test_units_page_shows_units_below_target_first(board):
 
 def test_phases_page_shows_each_phase_result(board):
     at = open_page("phases")
-    results = phases.phase_results(board.ds, board.cw, board.ow)
+    results = phases.phase_results(board.ds, board.commune_weeks, board.official_weeks)
     shown = [m.value for m in at.metric if m.label == "Hộ dân cuối giai đoạn"]
     assert shown == [fmt_pct(r.rate_end) for r in results if r.end_week is not None]
 

@@ -9,7 +9,7 @@ import pytest
 from conftest import D1, D2, REPORTS, check
 from lib import charts, dashboard
 from lib.config import DEFAULT_PHASES
-from lib.live import TIMELINESS_LABEL, timeliness
+from lib.history import TIMELINESS_LABEL, timeliness
 from lib.status import STATUS_COLOUR
 
 
@@ -24,7 +24,7 @@ def layout_of(fig) -> dict:
 
 
 def test_the_commune_trend_has_both_rates_the_officials_the_target_line_and_the_phase_bands(board):
-    fig = charts.trend(board.cw, board.ds.campaign.phases, 0.7, board.ow, 1.0)
+    fig = charts.trend(board.commune_weeks, board.ds.campaign.phases, 0.7, board.official_weeks, 1.0)
     assert [t.name for t in fig.data] == ["Tỷ lệ / hộ có ĐTTM", "Tỷ lệ / tổng số hộ", "Cán bộ (chỉ tiêu 100 %)"]
     assert list(fig.data[0].x) == [D1, D2, dt.date(2026, 4, 30)]
     assert list(fig.data[0].y) == pytest.approx([70 / 300, 165 / 300, 175 / 300])  # 30+40, 75+90, 75 carried + 100
@@ -41,10 +41,10 @@ def test_the_commune_trend_has_both_rates_the_officials_the_target_line_and_the_
 
 
 def test_empty_frames_give_blank_charts_not_errors(board):
-    fig = charts.trend(board.cw.iloc[0:0], (), 0.7)
+    fig = charts.trend(board.commune_weeks.iloc[0:0], (), 0.7)
     assert list(fig.data) == [] and layout_of(fig)["height"] == 320
-    assert list(charts.village_trend(board.vw.iloc[0:0], (), 0.7).data) == []
-    assert list(charts.timeliness_heatmap(board.vw.iloc[0:0], TIMELINESS_LABEL).data) == []
+    assert list(charts.village_trend(board.village_weeks.iloc[0:0], (), 0.7).data) == []
+    assert list(charts.timeliness_heatmap(board.village_weeks.iloc[0:0], TIMELINESS_LABEL).data) == []
 
 
 def test_the_ranking_puts_the_lowest_on_top_coloured_by_status_with_what_each_needs(board):
@@ -65,7 +65,7 @@ def test_the_ranking_puts_the_lowest_on_top_coloured_by_status_with_what_each_ne
 
 
 def test_the_village_trend_has_one_line_per_village_and_hollow_markers_for_carried_weeks(board):
-    vw = board.vw[board.vw["name"].isin(["Thôn Trung Hòa", "Thôn 1"])]
+    vw = board.village_weeks[board.village_weeks["name"].isin(["Thôn Trung Hòa", "Thôn 1"])]
     fig = charts.village_trend(vw, board.ds.campaign.phases, 0.7)
     assert [t.name for t in fig.data] == ["Thôn 1", "Thôn Trung Hòa"]
     assert list(fig.data[1].y) == pytest.approx([0.30, 0.75, 0.75])
@@ -77,7 +77,7 @@ def test_the_village_trend_has_one_line_per_village_and_hollow_markers_for_carri
 
 
 def test_weekly_gains_are_grouped_bars_of_new_households(board):
-    vw = board.vw[board.vw["name"].isin(["Thôn Trung Hòa", "Thôn 1"])]
+    vw = board.village_weeks[board.village_weeks["name"].isin(["Thôn Trung Hòa", "Thôn 1"])]
     fig = charts.weekly_gains(vw)
     assert [(t.type, t.name, list(t.y)) for t in fig.data] == [("bar", "Thôn 1", [40, 50, 10]), ("bar", "Thôn Trung Hòa", [30, 45, 0])]
     layout = layout_of(fig)
@@ -85,7 +85,7 @@ def test_weekly_gains_are_grouped_bars_of_new_households(board):
 
 
 def test_the_timeliness_grid_places_each_status_in_its_cell_with_a_legend(board):
-    table = timeliness(board.vw, board.ds.village_reports, None, dt.datetime(2026, 5, 2, 12, tzinfo=dt.UTC))
+    table = timeliness(board.village_weeks, board.ds.village_reports, None, dt.datetime(2026, 5, 2, 12, tzinfo=dt.UTC))
     fig = charts.timeliness_heatmap(table, TIMELINESS_LABEL)
     grid = fig.data[0]
     assert list(grid.y) == ["Thôn Yên Thọ", "Thôn Trung Hòa", "Thôn 1"] and list(grid.x) == ["16/04", "23/04", "30/04"]
@@ -103,7 +103,11 @@ def test_cell_text_in_a_chart_is_escaped():
         Bao_cao_thon=[["Ngày báo cáo", "Tên thôn", "Số hộ đã cài đặt"], [D1, "<b>Thôn</b> & 2", 5]],
     )
     board = dashboard.build(ds)
-    figures = [charts.ranking(board.villages_at(D1), 0.7), charts.village_trend(board.vw, (), 0.7), charts.weekly_gains(board.vw)]
+    figures = [
+        charts.ranking(board.villages_at(D1), 0.7),
+        charts.village_trend(board.village_weeks, (), 0.7),
+        charts.weekly_gains(board.village_weeks),
+    ]
     text = " ".join(str(f.to_plotly_json()["data"]) for f in figures)
     assert "<b>Thôn</b>" not in text and "&lt;b&gt;Thôn&lt;/b&gt; &amp; 2" in text
 
@@ -145,11 +149,11 @@ def long_campaign():
 @pytest.fixture(scope="module")
 def figures(board) -> dict[str, dict]:
     """Every chart the app draws, as the JSON the browser receives."""
-    vw = board.vw[board.vw["name"].isin(["Thôn Trung Hòa", "Thôn 1"])]
-    table = timeliness(board.vw, board.ds.village_reports, None, dt.datetime(2026, 5, 2, 12, tzinfo=dt.UTC))
-    units = board.uw[board.uw["week"] == board.uw["week"].max()]
+    vw = board.village_weeks[board.village_weeks["name"].isin(["Thôn Trung Hòa", "Thôn 1"])]
+    table = timeliness(board.village_weeks, board.ds.village_reports, None, dt.datetime(2026, 5, 2, 12, tzinfo=dt.UTC))
+    units = board.unit_weeks[board.unit_weeks["week"] == board.unit_weeks["week"].max()]
     figures = {
-        "trend": charts.trend(long_campaign(), DEFAULT_PHASES, 0.7, board.ow, 1.0),
+        "trend": charts.trend(long_campaign(), DEFAULT_PHASES, 0.7, board.official_weeks, 1.0),
         "ranking": charts.ranking(board.villages_at(dt.date(2026, 4, 30)), 0.7),
         "units": charts.ranking(units, 1.0, denominator="staff"),
         "village_trend": charts.village_trend(vw, DEFAULT_PHASES, 0.7),
@@ -233,7 +237,7 @@ def test_the_ranking_leaves_room_for_its_longest_label_at_phone_width(board):
 
 
 def test_the_officials_chart_keeps_100_percent_whole_at_the_right_edge(board):
-    units = board.uw[board.uw["week"] == board.uw["week"].max()]
+    units = board.unit_weeks[board.unit_weeks["week"] == board.unit_weeks["week"].max()]
     fig = charts.ranking(units, 1.0, denominator="staff").to_plotly_json()
     assert fig["layout"]["xaxis"]["ticktext"][-1] == "<b>100 %</b>" and fig["layout"]["xaxis"]["range"] == [0, 1.0]
     assert fig["layout"]["margin"]["r"] >= charts.text_px(" 100,0 %")  # the labels of full bars go in the margin

@@ -12,6 +12,7 @@ import pytest
 
 from conftest import TODAY
 from lib.__main__ import _parser, main
+from lib.live import resolve
 from lib.pipeline import load
 from lib.sample import SampleSpec, build, write_xlsx
 
@@ -73,7 +74,7 @@ def test_the_sample_shows_each_planted_mistake_once(sample_path):
 def test_json_figures_equal_the_pipeline(sample_path):
     from lib import metrics
 
-    ds = load(str(sample_path), TODAY)
+    ds = load(resolve(str(sample_path)), TODAY).ds
     s = metrics.summary(ds)
     summary = json.loads(run("check", str(sample_path), "--json", "--today", TODAY.isoformat()).stdout)["summary"]
     assert (summary["installed_households"], summary["officials_installed"]) == (s.installed_households, s.officials_installed)
@@ -108,18 +109,18 @@ def test_the_sample_generator_is_deterministic(tmp_path):
     a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
     write_xlsx(SampleSpec(villages=30), a)
     write_xlsx(SampleSpec(villages=30), b)
-    assert load(str(a), TODAY).village_reports.equals(load(str(b), TODAY).village_reports)
+    assert load(resolve(str(a)), TODAY).ds.village_reports.equals(load(resolve(str(b)), TODAY).ds.village_reports)
 
 
 def test_the_bundled_sample_is_what_the_generator_makes(sample_path, tmp_path):
     fresh = write_xlsx(SampleSpec(), tmp_path / "fresh.xlsx")
-    ours, theirs = load(str(sample_path), TODAY), load(str(fresh), TODAY)
+    ours, theirs = load(resolve(str(sample_path)), TODAY).ds, load(resolve(str(fresh)), TODAY).ds
     assert ours.village_reports.equals(theirs.village_reports)
     assert hashlib.sha1(ours.issues.to_csv().encode()).digest() == hashlib.sha1(theirs.issues.to_csv().encode()).digest()
 
 
 def test_the_sample_has_realistic_sizes(sample_path):
-    ds = load(str(sample_path), TODAY)
+    ds = load(resolve(str(sample_path)), TODAY).ds
     assert 20 <= len(ds.villages) <= 30 and 15 <= len(ds.units) <= 20
     assert ds.villages["households"].between(80, 300).all()
     share = ds.villages["smartphone_households"] / ds.villages["households"]
@@ -129,7 +130,7 @@ def test_the_sample_has_realistic_sizes(sample_path):
 
 def test_larger_workbooks_for_benchmarks(tmp_path):
     path = write_xlsx(SampleSpec(villages=300, units=40, weeks=6), tmp_path / "big.xlsx")
-    ds = load(str(path), TODAY)
+    ds = load(resolve(str(path)), TODAY).ds
     assert len(ds.villages) == 300 and ds.villages["key"].is_unique
 
 

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from conftest import REPORTS, TODAY, VILLAGES, book, check
-from lib import entry, entry_links
+from lib import dashboard, entry, entry_links
 from lib.config import TIMEZONE
 from lib.entry_links import EntrySettings, LinkRequest, entry_settings, requested, sign, verify
-from lib.live import History, timeliness
+from lib.history import History, timeliness
 from lib.metrics import village_weekly
 from lib.pipeline import check_result
 from lib.validate import validate
@@ -131,8 +131,9 @@ FULL_REPORTS = [
 
 
 def form_for(name: str = "Thôn Trung Hòa", kind: str = "village", **tabs) -> entry.Form:
-    ds = check(**({"Bao_cao_thon": FULL_REPORTS} | tabs))
-    return entry.prepare(ds, entry.find_subject(ds, kind, name), TODAY)
+    raw = book(**({"Bao_cao_thon": FULL_REPORTS} | tabs))
+    ds = validate(raw, TODAY)
+    return entry.prepare(ds, raw, entry.find_subject(ds, kind, name), TODAY)
 
 
 def test_the_form_labels_are_the_templates_own_headers():
@@ -190,10 +191,11 @@ def test_a_unit_form_checks_against_the_units_staff():
 
 
 def test_the_forms_own_rows_not_yet_on_the_sheet_count_as_earlier_reports():
-    ds = check(Bao_cao_thon=FULL_REPORTS)
+    raw = book(Bao_cao_thon=FULL_REPORTS)
+    ds = validate(raw, TODAY)
     subject = entry.find_subject(ds, "village", "Thôn 1")
-    pending = entry.check(entry.prepare(ds, subject, TODAY), entry.Draft(THURSDAY, 100), "SG-1").row
-    form = entry.prepare(ds, subject, TODAY, [pending])
+    pending = entry.check(entry.prepare(ds, raw, subject, TODAY), entry.Draft(THURSDAY, 100), "SG-1").row
+    form = entry.prepare(ds, raw, subject, TODAY, [pending])
     assert form.last_report()["installed"] == 100
     assert entry.check(form, entry.Draft(THURSDAY, 101), "SG-2").blocked  # the week is taken by the pending row
 
@@ -211,14 +213,15 @@ def test_the_row_follows_the_tabs_own_layout_and_reads_back_clean():
         ["STT", "Thôn", "Ngày BC", "Ghi chú", "Số hộ đã cài đặt", "Mã gửi"],
         [1, "Thôn 1", "23/04/2026", "", 90, ""],
     ]
-    ds = check(Bao_cao_thon=reports)
-    form = entry.prepare(ds, entry.find_subject(ds, "village", "thôn 01"), TODAY)
+    raw = book(Bao_cao_thon=reports)
+    ds = validate(raw, TODAY)
+    form = entry.prepare(ds, raw, entry.find_subject(ds, "village", "thôn 01"), TODAY)
     assert (form.where.header_row, form.where.first_column, form.where.id_column, form.where.id_header_missing) == (2, 0, 5, False)
     row = entry.check(form, entry.Draft(THURSDAY, 95, note="ok"), "SG-9").row
     assert row == ["", "Thôn 1", "03/12/2026", "ok", 95, "SG-9"]
     after = validate(book(Bao_cao_thon=[*reports, row]), TODAY)
     assert after.issues[after.issues["row"] == 5].empty
-    assert entry.ids_on_sheet(validate(book(Bao_cao_thon=[*reports, row]), TODAY), form.where) == {"SG-9"}
+    assert entry.ids_on_sheet(book(Bao_cao_thon=[*reports, row]), form.where) == {"SG-9"}
 
 
 def test_a_tab_without_a_mã_gửi_column_gets_one_right_after_its_header():
@@ -229,10 +232,11 @@ def test_a_tab_without_a_mã_gửi_column_gets_one_right_after_its_header():
 def test_the_report_weekday_comes_from_the_sheets_settings():
     config = [["Mục", "Giá trị"], ["Ngày báo cáo trong tuần", "Thứ Hai"]]
     monday_reports = [FULL_REPORTS[0], [dt.date(2026, 11, 23), "Thôn 1", 90, 50, 2, ""]]
-    ds = check(Bao_cao_thon=monday_reports, **{"Cấu hình": config})
+    raw = book(Bao_cao_thon=monday_reports, **{"Cấu hình": config})
+    ds = validate(raw, TODAY)
     week = entry.open_weeks(at("2026-11-29"), ds.campaign.report_weekday)
     assert week == [dt.date(2026, 11, 30)]
-    form = entry.prepare(ds, entry.find_subject(ds, "village", "Thôn 1"), TODAY)
+    form = entry.prepare(ds, raw, entry.find_subject(ds, "village", "Thôn 1"), TODAY)
     assert entry.check(form, entry.Draft(week[0], 95), "SG-1").messages == ()
 
 
@@ -259,10 +263,10 @@ def test_the_form_offers_the_week_still_open(moment):
 
 
 def test_an_earlier_week_stays_open_only_until_its_own_deadline(monkeypatch):
-    import lib.live
+    import lib.history
 
     late = lambda week, at=dt.time(23, 59): dt.datetime.combine(week + dt.timedelta(days=1), at, tzinfo=TIMEZONE)  # noqa: E731
-    monkeypatch.setattr(lib.live, "deadline", late)  # a commune that gives one more day
+    monkeypatch.setattr(lib.history, "deadline", late)  # a commune that gives one more day
     assert entry.open_weeks(at("2026-11-27", "12:00"), 3) == [dt.date(2026, 12, 3), dt.date(2026, 11, 26)]
     assert entry.open_weeks(at("2026-11-28", "00:00"), 3) == [dt.date(2026, 12, 3)]
 
@@ -272,14 +276,15 @@ def test_a_form_row_reads_back_in_its_week_with_no_error_and_no_warning_on_every
     now, _ = MOMENTS[moment]
     today = now.date()
     history = [FULL_REPORTS[0], [dt.date(2026, 11, 19), "Thôn 1", 90, 50, 2, ""], [dt.date(2026, 11, 19), "Thôn Yên Thọ", 20, 30, 1, ""]]
-    ds = validate(book(Bao_cao_thon=history), today)
+    raw = book(Bao_cao_thon=history)
+    ds = validate(raw, today)
     subject = entry.find_subject(ds, "village", "Thôn 1")
-    form = entry.prepare(ds, subject, today)
+    form = entry.prepare(ds, raw, subject, today)
     for week in entry.open_weeks(now, ds.campaign.report_weekday):
         checked = entry.check(form, entry.Draft(week, 95, 60, 3), "SG-1")
         assert checked.messages == ()
         sheet = [*history, checked.row]  # as the Sheet returns it: the date is the text the form wrote (RAW)
-        result = check_result(validate(book(Bao_cao_thon=sheet), today))  # what `python -m lib check --json` prints
+        result = check_result(dashboard.build(validate(book(Bao_cao_thon=sheet), today)))  # what `python -m lib check --json` prints
         assert [i for i in result["issues"] if i["sheet"] == "Báo cáo thôn"] == []
         read = validate(book(Bao_cao_thon=sheet), today).village_reports
         assert read.loc[read["row"] == len(sheet), "week"].tolist() == [week]

@@ -11,9 +11,9 @@ from test_app_google import everything_shown
 from test_hostile import HOSTILE, hostile_workbook  # noqa: F401 - a fixture
 
 from conftest import TODAY
-from lib import live, outbox
+from lib import live, outbox, pipeline
 from lib.entry_links import sign
-from lib.loading import _GENERATIONS, REFRESH_INTERVAL_SECONDS
+from lib.loading import REFRESH_INTERVAL_SECONDS
 from lib.sample import SampleSpec, build
 from lib.sources import RawWorkbook
 from lib.validate import validate
@@ -51,7 +51,6 @@ def clean(monkeypatch):
     outbox._LAST_SWEEP.clear()
     st.cache_data.clear()
     st.cache_resource.clear()
-    _GENERATIONS.clear()
     live.forget_readers()
     outbox.forget_writers()
     yield
@@ -126,7 +125,7 @@ def shows_no_data(at: AppTest) -> bool:
 
 
 def last_installed(tmp_path, name: str) -> int:
-    ds = live.load(live.resolve(SHEET_URL, service_account_info()), TODAY).ds
+    ds = pipeline.load(live.resolve(SHEET_URL, service_account_info(), f"sqlite:///{tmp_path / 'peek.sqlite'}"), TODAY).ds
     reports = ds.village_reports[ds.village_reports["village"] == name]
     return int(reports.sort_values("week")["installed"].iloc[-1])
 

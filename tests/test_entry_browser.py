@@ -131,7 +131,7 @@ def test_a_village_head_reports_from_a_phone_through_the_link_staff_printed(brow
     rows = [r for r in google.fake.rows("Báo cáo thôn") if r and r[0] == "03/12/2026"]
     assert len(rows) == 1 and rows[0][1:6] == [village["name"], *figures[:3], "Họp dân tối thứ Bảy"]
     assert str(rows[0][6]).startswith("SG-")
-    print(f"\nmở biểu mẫu: {opened:.1f} s; từ lúc mở tới lúc thấy «Đã gửi»: {reported:.1f} s")  # noqa: T201 - a measurement
+    print(f"\nmở biểu mẫu: {opened:.1f} s; từ lúc mở tới lúc thấy «Đã gửi»: {reported:.1f} s")
     assert reported < 60
 
 

@@ -86,9 +86,10 @@ def key_file(tmp_path):
 
 
 def saved_while_google_was_down(google: FakeGoogle, store: str, today: dt.date) -> tuple[str, entry.Form]:
-    ds = validate(ServiceAccountReader(service_account_info(), api_root=API).read(KEY), today)
+    raw = ServiceAccountReader(service_account_info(), api_root=API).read(KEY)
+    ds = validate(raw, today)
     subject = entry.find_subject(ds, "village", str(ds.villages["name"].iloc[0]))
-    form = entry.prepare(ds, subject, today)
+    form = entry.prepare(ds, raw, subject, today)
     [week] = entry.open_weeks(dt.datetime.combine(today, dt.time(9), tzinfo=TIMEZONE), ds.campaign.report_weekday)
     draft = entry.Draft(week, int(form.last_report()["installed"]) + 3)
     checked = entry.check(form, draft, "SG-CLI-1")

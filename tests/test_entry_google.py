@@ -55,14 +55,20 @@ def writer() -> SheetWriter:
     return SheetWriter(service_account_info(), policy=RetryPolicy(), api_root=API)
 
 
+def cells():
+    """The Sheet's cells as the dashboard fetches them (the reader's own service-account path)."""
+    return ServiceAccountReader(service_account_info(), api_root=API).read(KEY)
+
+
 def read(today: dt.date = TODAY):
-    """The Sheet as the dashboard reads it (the reader's own service-account path)."""
-    return validate(ServiceAccountReader(service_account_info(), api_root=API).read(KEY), today)
+    """The Sheet as the dashboard reads it."""
+    return validate(cells(), today)
 
 
 def form_for(name: str, today: dt.date = TODAY, kind: str = "village") -> entry.Form:
-    ds = read(today)
-    return entry.prepare(ds, entry.find_subject(ds, kind, name), today)
+    raw = cells()
+    ds = validate(raw, today)
+    return entry.prepare(ds, raw, entry.find_subject(ds, kind, name), today)
 
 
 def village(index: int = 0) -> str:
@@ -229,7 +235,8 @@ def test_a_tab_without_the_mã_gửi_column_gets_its_header_then_the_row(outbox)
         send(outbox, form, entry.Draft(WEEK, int(form.last_report()["installed"]) + 1))
         assert google.rows("Báo cáo thôn")[header_at][form.where.id_column] == "Mã gửi"
         assert len(rows_with(google, "SG-TEST-1")) == 1
-        assert entry.layout(read(), "village").id_header_missing is False
+        raw = cells()
+        assert entry.layout(validate(raw, TODAY), raw, "village").id_header_missing is False
 
 
 def test_a_unit_heads_report_goes_to_the_units_tab(google, outbox):

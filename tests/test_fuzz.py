@@ -185,7 +185,7 @@ def test_any_workbook_validates_without_an_exception_and_rows_add_up(raw):
     read_tabs_are_the_right_ones(raw, ds)
     dates_are_in_the_window(ds)
     board = dashboard.build(ds)
-    result = check_result(ds)
+    result = check_result(board)
     assert len(result["villages"]) == len(ds.villages)
     if board.weeks:
         report = build_report(board, board.weeks[-1])

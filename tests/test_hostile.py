@@ -90,7 +90,7 @@ def markdown_strings(at: AppTest) -> list[tuple[str, str]]:
     headers, alerts, metric labels and help, widget labels and help, expander labels."""
     found = []
 
-    def collect(kind: str, message) -> None:  # noqa: ANN001 - a protobuf message
+    def collect(kind: str, message) -> None:
         for field, value in message.ListFields():
             if field.message_type is not None:
                 for item in value if field.is_repeated else [value]:

@@ -18,6 +18,7 @@ from conftest import D1, D2, REPORTS, TODAY, VILLAGES, book
 from lib import dashboard, messages, office
 from lib.config import TIMEZONE
 from lib.fmt import fmt_signed
+from lib.live import resolve
 from lib.pipeline import load
 from lib.report import FIXES_HEADER, build, latest_complete_week
 from lib.report_docx import report_docx
@@ -30,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def sample_board():
-    return dashboard.build(load(str(ROOT / "data" / "sample_son_giang.xlsx"), TODAY))
+    return dashboard.build(load(resolve(str(ROOT / "data" / "sample_son_giang.xlsx")), TODAY).ds)
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ from openpyxl.utils import range_boundaries
 from conftest import TODAY
 from lib import schema
 from lib.__main__ import main
+from lib.live import resolve
 from lib.office import convert
 from lib.pipeline import load
 from lib.template import DATE_FORMAT, GUIDE_TAB, GUIDE_WIDTH, MAX_ROWS, STEPS
@@ -51,7 +52,7 @@ def resaved(template, tmp_path_factory):
 
 
 def reads_as_its_examples(path: Path) -> None:
-    ds = load(str(path), TODAY)
+    ds = load(resolve(str(path)), TODAY).ds
     assert ds.issues.to_dict(orient="records") == []
     assert {tab: n["accepted"] for tab, n in ds.rows.items()} == {
         "Thôn": 1,
@@ -97,7 +98,7 @@ def _date(formula: str) -> dt.datetime:
     return dt.datetime(*map(int, re.fullmatch(r"DATE\((\d+),(\d+),(\d+)\)", formula).groups()))
 
 
-def _passes(book, check, value) -> bool:  # noqa: ANN001 - openpyxl objects
+def _passes(book, check, value) -> bool:
     """Whether a value satisfies a data validation of the kinds the template uses."""
     if value is None:
         return bool(check.allow_blank)

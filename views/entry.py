@@ -22,6 +22,8 @@ from lib.entry_links import REFUSALS, entry_settings, requested, verify
 from lib.fmt import fmt_date, fmt_int, fmt_pct, md_escape
 from lib.loading import current, refresh, secrets
 from lib.normalize import WEEKDAYS_VI
+from lib.validate import Dataset
+from lib.workbook import RawWorkbook
 
 TITLE = "Báo cáo tuần"
 STYLE = """<style>
@@ -81,7 +83,7 @@ def entry_screen(query: Mapping[str, Any]) -> None:
     if now.loaded is None:
         _refuse("Chưa đọc được bảng tính của xã. Xin thử lại sau ít phút.")
         return
-    ds = now.loaded.ds
+    ds, raw = now.loaded.ds, now.loaded.raw
     subject = entry.find_subject(ds, request.kind, request.name)
     if subject is None:
         noun = entry.noun(request.kind)
@@ -101,19 +103,19 @@ def entry_screen(query: Mapping[str, Any]) -> None:
     except (StoreError, ValueError):
         _refuse("Máy chủ chưa lưu được báo cáo lúc này (kho lưu trữ không dùng được). Xin thử lại sau hoặc báo Phòng Văn hóa – Xã hội.")
         return
-    form = entry.prepare(ds, subject, now.settings.today, [list(e.target.row) for e in earlier if e.id not in _ids(ds, subject)])
+    form = entry.prepare(ds, raw, subject, now.settings.today, [list(e.target.row) for e in earlier if e.id not in _ids(ds, raw, subject)])
     if form is None:
         _refuse(f"Chưa đọc được tab báo cáo của {entry.noun(subject.kind)} trong bảng tính. Xin báo Phòng Văn hóa – Xã hội.")
         return
     _form(form, outbox, config, earlier, ds.campaign)
 
 
-def _ids(ds, subject: entry.Subject) -> set[str]:  # noqa: ANN001 - a Dataset
-    where = entry.layout(ds, subject.kind)
-    return entry.ids_on_sheet(ds, where) if where is not None else set()
+def _ids(ds: Dataset, raw: RawWorkbook, subject: entry.Subject) -> set[str]:
+    where = entry.layout(ds, raw, subject.kind)
+    return entry.ids_on_sheet(raw, where) if where is not None else set()
 
 
-def _form(form: entry.Form, outbox, config, earlier, campaign) -> None:  # noqa: ANN001 - lib objects
+def _form(form: entry.Form, outbox, config, earlier, campaign) -> None:
     from lib.outbox import submit, writer_for
 
     s, kind = form.subject, form.kind
@@ -196,7 +198,7 @@ def _form(form: entry.Form, outbox, config, earlier, campaign) -> None:  # noqa:
         st.rerun()
 
 
-def _figures(form: entry.Form, report) -> str:  # noqa: ANN001 - a report row
+def _figures(form: entry.Form, report) -> str:
     """'95 hộ đã cài đặt, 120 tài khoản, 4 phản ánh (59,4 %)'."""
     unit = "hộ" if form.kind == "village" else "cán bộ"
     parts = [f"{fmt_int(report['installed'])} {unit} đã cài đặt"]
@@ -208,7 +210,7 @@ def _figures(form: entry.Form, report) -> str:  # noqa: ANN001 - a report row
     return ", ".join(parts) + (f" ({fmt_pct(report['installed'] / size)})" if size else "")
 
 
-def _confirmation(form: entry.Form, sent, target: float) -> None:  # noqa: ANN001 - an outbox Entry
+def _confirmation(form: entry.Form, sent, target: float) -> None:
     """What the person can screenshot and send to the group: the week, the figures written, the updated rate."""
     kind = form.kind
     figures = sent.figures
@@ -231,14 +233,14 @@ def _confirmation(form: entry.Form, sent, target: float) -> None:  # noqa: ANN00
     st.markdown("  \n".join(lines))
 
 
-def _refusal(outcome, form: entry.Form) -> str | None:  # noqa: ANN001 - an outbox Outcome
+def _refusal(outcome, form: entry.Form) -> str | None:
     """What to say when a send was not taken: too many sends, or the week already sent with other figures."""
     if outcome.status == "rate_limited":
         return outcome.message
     return _taken(outcome.entry, form) if outcome.status == "taken" else None
 
 
-def _taken(first, form: entry.Form) -> str:  # noqa: ANN001 - an outbox Entry
+def _taken(first, form: entry.Form) -> str:
     at = first.created_at.astimezone(TIMEZONE)
     return (
         f"Số vừa nhập chưa được gửi: tuần {_week_label(first.week)} {md_escape(form.subject.name)} đã gửi báo cáo lúc {at:%H:%M %d/%m/%Y} "

@@ -4,9 +4,10 @@ import streamlit as st
 
 from lib import messages, office
 from lib.fmt import fmt_date, md_escape
-from lib.report import build, default_remarks, latest_complete_week, now_local
+from lib.report import latest_complete_week, now_local
 from lib.report_docx import report_docx
 from lib.report_xlsx import report_xlsx
+from views import cached
 from views.common import board_or_stop, inert, require_admission
 from views.phone import copy_button
 
@@ -25,11 +26,11 @@ week = st.selectbox(
 remarks_key = f"remarks_{week.isoformat()}"
 remarks = st.text_area(
     "Nhận xét, đề xuất (có thể sửa trước khi tải về)",
-    value=st.session_state.get(remarks_key) or board.memo(("remarks", week), lambda: default_remarks(board, week)),
+    value=st.session_state.get(remarks_key) or cached.default_remarks(board, week),
     key=remarks_key,
     height=150,
 )
-report = board.memo(("report", week, remarks), lambda: build(board, week, remarks=remarks))
+report = cached.weekly_report(board, week, remarks)
 
 buttons = st.container(horizontal=True, gap="small")
 buttons.download_button(

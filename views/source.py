@@ -15,7 +15,7 @@ conf, config = now.settings, now.config
 
 st.subheader("Nguồn hiện tại")
 if now.loaded is not None and now.loaded.ds.source.kind == "upload":
-    st.write(f"Tệp tải lên trong phiên này: {md_escape(now.loaded.ds.source.source)}")
+    st.write(f"Tệp tải lên trong phiên này: {md_escape(now.loaded.ds.source.label)}")
     if st.button("Quay lại nguồn chính", key="forget_upload"):
         forget_upload()
         st.rerun()
