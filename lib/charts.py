@@ -16,7 +16,7 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"
 PHASE_FILLS = ("rgba(0,114,178,0.10)", "rgba(230,159,0,0.12)", "rgba(0,158,115,0.07)", "rgba(204,121,167,0.10)")
 # Every text colour is set on the figure itself: left unset, Streamlit's chart theme fills in a light grey
 # (village names measured 3,7:1 on a phone). Both pass 4,5:1 on PAPER; tests/test_charts.py computes it.
-INK = "#1b1f24"  # names and values (the app theme's text colour)
+INK = "#0e1117"  # names and values (the app theme's text colour, .streamlit/config.toml)
 MUTED = "#4b5563"  # axis numbers and notes
 PAPER = "#ffffff"
 TEXT_PX = 13  # one size for every chart text: at least 12 px on a phone

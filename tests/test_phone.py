@@ -2,7 +2,7 @@
 
 Each screen must fit the width (nothing sticks out past the right edge, so no sideways panning), every
 visible text in the main area, chart labels included, must be at least 12 px, no chart text may be cut
-at its chart's edge and no table toolbar may lie over a heading. A full-length screenshot of each
+at its chart's edge, no text may have less than 4,5:1 contrast and no table toolbar may lie over a heading. A full-length screenshot of each
 screen goes to artifacts/screenshots/phone-<path>.png for a person to read. Then: the labelled page
 menu, and the copy button of the Zalo messages.
 """
@@ -59,6 +59,40 @@ SMALL_TEXT = """(minimum) => {
   return out;
 }"""
 
+
+# Every visible text in the main area, HTML or chart SVG, whose colour (its alpha and its ancestors' opacity laid
+# over the nearest opaque background behind it) has less than 4,5:1 contrast with that background.
+LOW_CONTRAST = """(minimum) => {
+  const rgba = c => (c.match(/[\\d.]+/g) || []).map(Number).concat([1]).slice(0, 4);
+  const lum = ([r, g, b]) => [r, g, b].map(v => v / 255).map(v => v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)
+                                      .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const ground = el => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgba(getComputedStyle(e).backgroundColor);
+      if (c[3] >= 0.99) return c;
+      if (e.tagName.toLowerCase() === 'svg' && e.closest('.js-plotly-plot')) return [255, 255, 255, 1];  // plot paper
+    }
+    return [255, 255, 255, 1];
+  };
+  const main = document.querySelector('[data-testid="stMain"]');
+  const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+  const out = [];
+  while (walker.nextNode()) {
+    const text = walker.currentNode.textContent.trim();
+    const el = walker.currentNode.parentElement;
+    if (!text || !el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true}) || !el.getBoundingClientRect().width) continue;
+    if (el.closest('[data-testid="stIconMaterial"], [aria-disabled="true"], :disabled')) continue;  // icon glyph names
+    const style = getComputedStyle(el);
+    let [r, g, b, a] = rgba(el instanceof SVGElement ? style.fill : style.color);
+    for (let e = el; e; e = e.parentElement) a *= Number(getComputedStyle(e).opacity);  // captions fade by opacity
+    const [R, G, B] = ground(el);
+    const shown = [r * a + R * (1 - a), g * a + G * (1 - a), b * a + B * (1 - a)];
+    const [hi, lo] = [lum(shown), lum([R, G, B])].sort((x, y) => y - x);
+    const ratio = (hi + 0.05) / (lo + 0.05);
+    if (ratio < minimum) out.push(`${ratio.toFixed(2)} "${text.slice(0, 30)}" ${style.color} on rgb(${R},${G},${B})`);
+  }
+  return out;
+}"""
 
 # Every piece of chart text that reaches past its chart's box, where the browser cuts it ("100 %" lost its
 # last characters at the right edge of the officials' chart).
@@ -130,13 +164,14 @@ def test_every_screen_fits_a_phone_and_its_text_is_at_least_12_px(browser, app, 
     expect(page.get_by_test_id("stException")).to_have_count(0)
     page.screenshot(path=str(SHOTS / f"phone-{path or 'tong-quan'}-first-screen.png"))
     overflowing, small, cut = page.evaluate(OVERFLOWING), page.evaluate(SMALL_TEXT, MIN_TEXT_PX), page.evaluate(CUT_CHART_TEXT)
-    covered = page.evaluate(TOOLBAR_OVER_TEXT)
+    covered, faint = page.evaluate(TOOLBAR_OVER_TEXT), page.evaluate(LOW_CONTRAST, 4.5)
     full_length_screenshot(page, path or "tong-quan")  # taken before the checks fail, to see why
     page.close()
     assert overflowing == []
     assert small == []
     assert cut == []
     assert covered == []
+    assert faint == []
 
 
 def test_a_phone_changes_page_from_a_labelled_menu_that_closes_behind_it(browser, app):  # noqa: F811

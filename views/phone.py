@@ -27,8 +27,6 @@ STYLE = f"""<style>
     flex: 1 1 calc(50% - 0.5rem); width: auto; min-width: 0;
   }}
   [data-testid="stHorizontalBlock"] > [data-testid="stElementContainer"] > [data-testid="stMetric"] {{ width: 100%; }}
-  /* Streamlit leaves 6rem above the page for its header bar; 60 px of it is enough to clear the "»". */
-  [data-testid="stMainBlockContainer"] {{ padding-top: 4.5rem; }}
 }}
 /* A table's toolbar (search, download, full screen) floats 44 px above the table; where it shows without
    hovering (touch screens, narrow windows) it covered the heading above. Give it a strip of its own. */
