@@ -12,14 +12,16 @@ from __future__ import annotations
 import pytest
 
 # The server and browser fixtures are shared with the other real-browser flows.
-from test_browser import CHROMIUM, PAGES, SHOTS, app, browser, server  # noqa: F401
+from test_browser import PAGES, SHOTS, app, server  # noqa: F401 - the server fixtures
+
+from harness.browser import MISSING, chromium
 
 PHONE = {"width": 390, "height": 844}
 MIN_TEXT_PX = 12
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium); CI installs it"),
+    pytest.mark.skipif(chromium() is None, reason=MISSING),
 ]
 
 # Every visible element whose box reaches past the viewport's left or right edge, unless an ancestor that
@@ -157,7 +159,7 @@ def full_length_screenshot(page, name: str) -> None:
 
 
 @pytest.mark.parametrize("path", list(PAGES))
-def test_every_screen_fits_a_phone_and_its_text_is_at_least_12_px(browser, app, path):  # noqa: F811
+def test_every_screen_fits_a_phone_and_its_text_is_at_least_12_px(browser, app, path):  # noqa: F811 - the shared fixture
     from playwright.sync_api import expect
 
     page = open_on_phone(browser, app, path)
@@ -174,7 +176,7 @@ def test_every_screen_fits_a_phone_and_its_text_is_at_least_12_px(browser, app, 
     assert faint == []
 
 
-def test_a_phone_changes_page_from_a_labelled_menu_that_closes_behind_it(browser, app):  # noqa: F811
+def test_a_phone_changes_page_from_a_labelled_menu_that_closes_behind_it(browser, app):  # noqa: F811 - the shared fixture
     from playwright.sync_api import expect
 
     page = open_on_phone(browser, app, "")
@@ -200,7 +202,7 @@ def test_a_phone_changes_page_from_a_labelled_menu_that_closes_behind_it(browser
     assert on_top
 
 
-def test_a_laptop_keeps_the_sidebar_menu_and_shows_no_phone_menu(browser, app):  # noqa: F811
+def test_a_laptop_keeps_the_sidebar_menu_and_shows_no_phone_menu(browser, app):  # noqa: F811 - the shared fixture
     from playwright.sync_api import expect
 
     page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -212,7 +214,7 @@ def test_a_laptop_keeps_the_sidebar_menu_and_shows_no_phone_menu(browser, app): 
 
 
 @pytest.mark.parametrize(("path", "heading"), [("bao-cao", "Tin nhắn Zalo"), ("chat-luong", "Tin nhắc báo cáo tuần")])
-def test_the_zalo_message_has_a_visible_copy_button_that_copies_it(browser, app, path, heading):  # noqa: F811
+def test_the_zalo_message_has_a_visible_copy_button_that_copies_it(browser, app, path, heading):  # noqa: F811 - the shared fixture
     from playwright.sync_api import expect
 
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, permissions=["clipboard-read", "clipboard-write"])
