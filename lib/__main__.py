@@ -232,7 +232,7 @@ def _run(args: argparse.Namespace) -> int:
 def _snapshot(source: str, store: str | None, credentials: dict | None) -> int:
     from lib.live import DEFAULT_STORE, fetch, resolve
     from lib.snapshots import SnapshotStore, StoreError
-    from lib.validate import validate
+    from lib.validation.workbook import validate
 
     config = resolve(source, credentials, store or os.environ.get("SONGIANG_STORE") or DEFAULT_STORE)
     try:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from lib import metrics
 from lib.live import History, history_issues
-from lib.validate import Dataset
+from lib.validation.model import Dataset
 
 
 @dataclass(frozen=True)

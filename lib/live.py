@@ -18,7 +18,8 @@ import pandas as pd
 from lib import schema
 from lib.config import TIMEZONE
 from lib.sources import FetchError, RawWorkbook, SourceError, read_xlsx, sheet_key
-from lib.validate import Dataset, validate
+from lib.validation.model import Dataset
+from lib.validation.workbook import validate
 
 DEFAULT_STORE = "sqlite:///data/snapshots.sqlite"
 

@@ -22,7 +22,7 @@ import streamlit as st
 from lib import dashboard, live
 from lib.config import AppSettings, app_settings
 from lib.sources import SourceError, read_xlsx
-from lib.validate import validate
+from lib.validation.workbook import validate
 
 
 @dataclass(frozen=True)

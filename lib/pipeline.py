@@ -11,7 +11,8 @@ from typing import Any
 
 from lib import metrics
 from lib.sources import RawWorkbook, SourceError, refuse_special_file
-from lib.validate import ISSUE_COLUMNS, Dataset, validate
+from lib.validation.model import ISSUE_COLUMNS, Dataset
+from lib.validation.workbook import validate
 
 
 def read_source(source: str, credentials: Mapping[str, Any] | None = None) -> RawWorkbook:

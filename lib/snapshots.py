@@ -34,7 +34,7 @@ from typing import Any
 import pandas as pd
 
 from lib.sources import RawWorkbook
-from lib.validate import Dataset
+from lib.validation.model import Dataset
 
 _SCHEMA = [
     """CREATE TABLE IF NOT EXISTS snapshots (

@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from lib.sources import RawWorkbook
-from lib.validate import Dataset, validate
+from lib.validation.model import Dataset
+from lib.validation.workbook import validate
 
 # skips: under CI=true a test skipped for a missing tool fails instead (tests/skips.py).
 # pytester: runs a small pytest session inside a test (test_ci.py checks the rule above with it).

@@ -13,7 +13,7 @@ from lib import live
 from lib.google_sheets import FetchError, RetryPolicy, ServiceAccountReader, read_link, sheet_key
 from lib.pipeline import check_result, load
 from lib.sample import SampleSpec, build
-from lib.validate import validate
+from lib.validation.workbook import validate
 
 TABS = build(SampleSpec(villages=6, units=4, weeks=5, seed=3))
 

@@ -22,7 +22,7 @@ from lib.report import build, latest_complete_week
 from lib.report_docx import report_docx
 from lib.report_xlsx import report_xlsx
 from lib.safe_text import neutralize
-from lib.validate import validate
+from lib.validation.workbook import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -15,7 +15,7 @@ from lib import live, metrics
 from lib.config import TIMEZONE
 from lib.sample import SampleSpec, build
 from lib.snapshots import SnapshotStore, content_hash
-from lib.validate import validate
+from lib.validation.workbook import validate
 
 
 def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
@@ -221,7 +221,7 @@ def test_replicas_recording_at_once_store_each_version_once(postgres_url):
 import sys, datetime as dt
 sys.path[:0] = [{str(Path(__file__).parent)!r}, {str(Path(__file__).parent.parent)!r}]
 from conftest import book, REPORTS, TODAY
-from lib.validate import validate
+from lib.validation.workbook import validate
 from lib.snapshots import SnapshotStore
 store = SnapshotStore({postgres_url!r})
 for tabs in ({{}}, {{"Bao_cao_thon": REPORTS[:3]}}) * 5:
@@ -444,7 +444,7 @@ def kill_a_writer_mid_write(url: str) -> Killed:
 import sys, datetime as dt
 sys.path[:0] = [{str(Path(__file__).parent)!r}, {str(Path(__file__).parent.parent)!r}]
 from conftest import book, TODAY
-from lib.validate import validate
+from lib.validation.workbook import validate
 from lib.snapshots import SnapshotStore
 record_facts = SnapshotStore._record_facts
 

@@ -4,7 +4,8 @@ import unicodedata
 import pytest
 
 from conftest import D1, D2, D3, REPORTS, TODAY, UNIT_REPORTS, UNITS, VILLAGES, book, check, codes
-from lib.validate import ISSUE_COLUMNS, validate
+from lib.validation.model import ISSUE_COLUMNS
+from lib.validation.workbook import validate
 
 
 def test_a_clean_workbook_has_no_issues_and_accepts_every_row():
