@@ -44,8 +44,15 @@ def check_reports(
             continue
         display = str(found.values["name"])
         if found.rejected:
-            key = f"{unknown}:roster_row_rejected"
-            issues.add(key, at=read.at(row, entity), value=name, label=label, name=display, roster=roster_tab, roster_row=found.number)
+            issues.add(
+                f"{unknown}:roster_row_rejected",
+                at=read.at(row, entity),
+                value=name,
+                label=label,
+                name=display,
+                roster=roster_tab,
+                roster_row=found.number,
+            )
             continue
         if approximate:
             issues.add("approximate_name", at=read.at(row, entity), value=name, typed=name, name=display)
