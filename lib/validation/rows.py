@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 @dataclass(slots=True)
 class Row:
+    """One row of a tab as read: its cells as typed, its clean values, and whether a rule rejected it."""
+
     number: int  # 1-based row in the sheet
     cells_in_sheet: list[Cell]  # the sheet's row as read (no copy)
     columns: dict[str, int]  # field -> column index, shared by every row of a tab
@@ -52,6 +54,8 @@ class Row:
 
 @dataclass
 class TabRead:
+    """One tab as read: which template tab it is, its title in the workbook, its headers and rows."""
+
     tab: schema.Tab
     title: str
     headers: dict[str, str]  # field -> header as typed

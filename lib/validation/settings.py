@@ -32,8 +32,7 @@ def read_campaign(config: TabRead | None, phases: TabRead | None, issues: Issues
         parsed = {"percent": parse_percent, "weekday": parse_weekday}.get(setting.kind, lambda v: Parsed(value=clean_text(v)))(raw)
         if parsed.code or parsed.value in (None, ""):
             reason = parsed.reason or phrase("setting.blank")
-            at = config.at(row, "value")
-            issues.add("bad_setting", at=at, value=raw, setting=setting.label, reason=reason, default=setting.default)
+            issues.add("bad_setting", at=config.at(row, "value"), value=raw, setting=setting.label, reason=reason, default=setting.default)
             continue
         values[setting.field] = parsed.value
     accepted: list[Phase] = []
