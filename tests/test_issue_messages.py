@@ -130,7 +130,7 @@ class Uses(ast.NodeVisitor):
         self.added: list[tuple[int, set[str], set[str] | None]] = []  # issues.add(key, …): (line, keys, names or None for **)
         self.phrased: list[tuple[int, set[str], set[str] | None]] = []  # phrase(key, …)
         self.looked_up: set[str] = set()  # MESSAGES["key"]
-        self.given: set[str] = set()  # names this module's own Issues.add gives every message it renders
+        self.given: set[str] = set()  # names this module's own Issues.add gives every message it words
         self.visit(tree)
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
@@ -174,8 +174,8 @@ class Uses(ast.NodeVisitor):
             self.added.append((node.lineno, self.keys(node.args[0]), names))
         elif isinstance(func, ast.Name) and func.id == "phrase":
             self.phrased.append((node.lineno, self.keys(node.args[0]), names))
-        elif isinstance(func, ast.Attribute) and func.attr == "render" and self.scopes[-1][0] == "add":
-            self.given |= named
+        elif isinstance(func, ast.Attribute) and func.attr in ("render", "update") and self.scopes[-1][0] == "add":
+            self.given |= named  # render(where=…, **params), or params.update(sheet=…) before formatting
         self.generic_visit(node)
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
@@ -263,10 +263,13 @@ def test_an_issue_code_is_the_key_before_its_variant_and_each_code_has_a_plain_w
     assert {code_of(k) for k in MESSAGES} <= {k for k in MESSAGES if ":" not in k}
 
 
-def test_dates_in_messages_are_shown_day_first():
-    message = Message("warning", "Tuần {week}.")
-    assert message.render(week=dt.date(2026, 4, 30)) == "Tuần 30/04/2026."
-    assert message.render(week=dt.datetime(2026, 4, 30, 8, 15)) == "Tuần 30/04/2026."
+@pytest.mark.parametrize("key", sorted(MESSAGES))
+def test_every_date_in_a_message_is_shown_day_first(key):
+    message = MESSAGES[key]
+    for _, name, spec, _ in string.Formatter().parse(message.text + message.fix):
+        if name and isinstance(EXAMPLES[name], dt.date):
+            assert spec == "%d/%m/%Y", f"{key}: write {{{name}:%d/%m/%Y}}"
+    assert "30/04/2026" in Message("warning", "Tuần {week:%d/%m/%Y}.").render(week=dt.datetime(2026, 4, 30, 8, 15))
 
 
 def test_every_column_a_parser_can_refuse_says_how_to_fill_it():

@@ -3,16 +3,16 @@
 The rules decide *that* something is wrong and hand over a key and named values; the wording lives
 here, so it is reviewed and fixed in one place (as `schema` does for columns). A key is an issue code
 ("bad_date"), or an issue code and a variant ("bad_date:optional") when one code is worded two ways;
-the issue record carries the code only. `PHRASES` holds the clauses that fill a message's
-placeholders: why a cell could not be read ({reason}), where a field report's problem is ({where}).
+the issue record carries the code only. A date is passed as a date and shown as its template says
+({day:%d/%m/%Y}). `PHRASES` holds the clauses that fill a message's placeholders: why a cell could
+not be read ({reason}), where a field report's problem is ({where}).
 
 This module imports nothing from the project, so the parsers in `lib.normalize` can use it too.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -25,12 +25,14 @@ class Message:
     severity: Severity  # error rejects the row; warning keeps it
     text: str  # what is wrong, with {named} placeholders
     fix: str = ""  # what to do about it (or what the dashboard does instead), also a template
+    sentence: str = field(init=False, repr=False, compare=False)  # text and fix, formatted in one call
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "sentence", f"{self.text} {self.fix}" if self.fix else self.text)
 
     def render(self, **params: object) -> str:
-        """The message with its placeholders filled; dates are shown as dd/mm/yyyy."""
-        values = {k: (v.strftime("%d/%m/%Y") if isinstance(v, dt.date) else v) for k, v in params.items()}
-        text = self.text.format_map(values)
-        return f"{text} {self.fix.format_map(values)}" if self.fix else text
+        """The message with its placeholders filled (a date is given as a date: its template says how to show it)."""
+        return self.sentence.format_map(params)
 
 
 def code_of(key: str) -> str:
@@ -120,7 +122,9 @@ MESSAGES: dict[str, Message] = {
     # --- settings and phases (lib.validation.settings) ---
     "unknown_setting": Message("warning", "Không biết mục cấu hình '{item}'; dòng này được bỏ qua.", "Các mục dùng được: {known}."),
     "bad_setting": Message("error", "Ô {cell} ({setting}): {reason}.", "Đang dùng giá trị mặc định {default}."),
-    "bad_phase": Message("error", "Giai đoạn '{name}' kết thúc ({end}) trước khi bắt đầu ({start}).", "Hãy sửa lại ngày."),
+    "bad_phase": Message(
+        "error", "Giai đoạn '{name}' kết thúc ({end:%d/%m/%Y}) trước khi bắt đầu ({start:%d/%m/%Y}).", "Hãy sửa lại ngày."
+    ),
     # --- rosters (lib.validation.rosters) ---
     "duplicate_village": _DUPLICATE_NAME,
     "duplicate_unit": _DUPLICATE_NAME,
@@ -139,10 +143,14 @@ MESSAGES: dict[str, Message] = {
     "approximate_name": Message(
         "warning", "Ô {cell}: '{typed}' được hiểu là '{name}'.", "Nên sửa lại đúng tên trong danh sách để tránh nhầm."
     ),
-    "early_date": Message("error", "Ô {cell}: ngày {day} sớm hơn một năm trước khi chiến dịch bắt đầu ({campaign_start}).", _CHECK_DATE),
-    "future_date": Message("error", "Ô {cell}: ngày {day} chưa tới (hôm nay là {today}).", _CHECK_DATE),
+    "early_date": Message(
+        "error", "Ô {cell}: ngày {day:%d/%m/%Y} sớm hơn một năm trước khi chiến dịch bắt đầu ({campaign_start:%d/%m/%Y}).", _CHECK_DATE
+    ),
+    "future_date": Message("error", "Ô {cell}: ngày {day:%d/%m/%Y} chưa tới (hôm nay là {today:%d/%m/%Y}).", _CHECK_DATE),
     "not_report_day": Message(
-        "warning", "Ô {cell}: {day} là {day_weekday}, không phải {weekday}.", "Báo cáo được tính vào tuần {weekday} {week}."
+        "warning",
+        "Ô {cell}: {day:%d/%m/%Y} là {day_weekday}, không phải {weekday}.",
+        "Báo cáo được tính vào tuần {weekday} {week:%d/%m/%Y}.",
     ),
     "exceeds_staff": Message(
         "error",
@@ -161,17 +169,17 @@ MESSAGES: dict[str, Message] = {
     ),
     "duplicate_report": Message(
         "error",
-        "{Label} '{name}' có {count} báo cáo khác nhau cho tuần {week} (các dòng {rows}).",
+        "{Label} '{name}' có {count} báo cáo khác nhau cho tuần {week:%d/%m/%Y} (các dòng {rows}).",
         "Chưa biết số nào đúng nên chưa tính tuần này: hãy giữ lại một dòng đúng và xoá các dòng kia.",
     ),
     "duplicate_report:identical": Message(
         "warning",
-        "Dòng {row} lặp lại y hệt báo cáo của {label} '{name}' tuần {week} (các dòng {rows}); chỉ tính một lần.",
+        "Dòng {row} lặp lại y hệt báo cáo của {label} '{name}' tuần {week:%d/%m/%Y} (các dòng {rows}); chỉ tính một lần.",
         "Có thể xoá dòng thừa.",
     ),
     "cumulative_decrease": Message(
         "warning",
-        "Ô {cell}: số cộng dồn của {label} '{name}' giảm từ {before} (tuần {week_before}) xuống {now} (tuần {week}).",
+        "Ô {cell}: số cộng dồn của {label} '{name}' giảm từ {before} (tuần {week_before:%d/%m/%Y}) xuống {now} (tuần {week:%d/%m/%Y}).",
         "Số liệu cộng dồn không giảm: hãy kiểm tra lại.",
     ),
     # --- field reports, the `Phản ánh` tab (lib.field_report_rows); {where} is PHRASES "place.cell" or "place.row" ---
@@ -182,9 +190,9 @@ MESSAGES: dict[str, Message] = {
     "bad_date:field_report": Message("error", "{where}: {reason}.", _TYPE_DATE),
     "bad_date:field_report_with_fix": Message("error", "{where}: {reason}."),  # the reason already says how to type it
     "bad_date:due": Message("warning", "{where}: {reason}.", "Hạn được tính lại theo số ngày làm việc trong Cấu hình."),
-    "future_date:field_report": Message("error", "{where}: ngày {day} chưa tới (hôm nay là {today}).", _CHECK_DATE),
+    "future_date:field_report": Message("error", "{where}: ngày {day:%d/%m/%Y} chưa tới (hôm nay là {today:%d/%m/%Y}).", _CHECK_DATE),
     "completed_before_sent": Message(
-        "error", "{where}: ngày hoàn thành {completed} trước ngày gửi {sent}.", "Hãy kiểm tra lại hai ngày này."
+        "error", "{where}: ngày hoàn thành {completed:%d/%m/%Y} trước ngày gửi {sent:%d/%m/%Y}.", "Hãy kiểm tra lại hai ngày này."
     ),
     "unknown_status": Message(
         "warning",
@@ -212,12 +220,12 @@ MESSAGES: dict[str, Message] = {
     # MESSAGES[key].render(week=change.week, label=..., name=change.name, old=change.old, new=change.new, when=when). ---
     "history_changed": Message(
         "warning",
-        "Số liệu tuần {week} của {label} '{name}' bị sửa từ {old} thành {new} sau hạn báo cáo (phát hiện lúc {when}).",
+        "Số liệu tuần {week:%d/%m/%Y} của {label} '{name}' bị sửa từ {old} thành {new} sau hạn báo cáo (phát hiện lúc {when}).",
         _HISTORY_FIX,
     ),
     "history_changed:removed": Message(
         "warning",
-        "Số liệu tuần {week} của {label} '{name}' ({old}) đã bị xoá hoặc không còn hợp lệ (phát hiện lúc {when}).",
+        "Số liệu tuần {week:%d/%m/%Y} của {label} '{name}' ({old}) đã bị xoá hoặc không còn hợp lệ (phát hiện lúc {when}).",
         _HISTORY_FIX,
     ),
 }

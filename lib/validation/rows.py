@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import pandas as pd
 
@@ -66,8 +66,7 @@ class TabRead:
         return At(self.title, row, field_name, self.headers.get(field_name, field_name))
 
 
-@dataclass(frozen=True, slots=True)
-class At:
+class At(NamedTuple):
     """Where an issue is: a tab, and when it is about one cell, the row and its field (column)."""
 
     sheet: str
@@ -87,11 +86,14 @@ class Issues:
         """Record one issue worded by MESSAGES[key]: `params` fill its placeholders, besides {sheet}, {header}, {cell} and {row}."""
         message = MESSAGES[key]
         row = at.row
-        cell = row.cells.get(at.field, "") if row is not None and at.field else ""
+        letter = row.letters.get(at.field) if row is not None and at.field else None
+        cell = f"{letter}{row.number}" if letter else ""  # row.cells[at.field], without building every address
         number = row.number if row is not None else None
         if row is not None and message.severity == "error":
             row.rejected = True
-        text = message.render(sheet=at.sheet, header=at.header, cell=cell, row=number, **params)
+        # message.render(**params, sheet=…), without a second call and dict: a workbook can hold 20.000 issues.
+        params.update(sheet=at.sheet, header=at.header, cell=cell, row=number)
+        text = message.sentence.format_map(params)
         self.items.append(Issue(at.sheet, number, at.header, cell, message.severity, code_of(key), text, show(value)))
         self.rows.append(row)
 
@@ -101,7 +103,7 @@ class Issues:
         for row in self.rows:
             values = row.values if row is not None else {}
             name = values.get("display") or values.get("name") or values.get("village") or values.get("unit") or ""
-            names.append(str(name) if row is not None and row.cells.get("item") is None else "")
+            names.append(str(name) if row is not None and "item" not in row.letters else "")
         return names
 
     def frame(self) -> pd.DataFrame:
