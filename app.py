@@ -11,10 +11,13 @@ from typing import NoReturn
 import streamlit as st
 
 from lib.access import access_policy
+from lib.entry_links import TOKEN_PARAM
 from lib.fmt import md_escape
 from lib.loading import SecretsError, refresh, secrets
 from views import SCREENS
 from views.common import admitted
+from views.entry import entry_screen
+from views.phone import menu
 
 TITLE = "Bảng theo dõi i-HaTinh — xã Sơn Giang"
 
@@ -45,7 +48,7 @@ def closed(problem: str) -> None:
     st.error(problem, icon=":material/lock:")
 
 
-def gate(screen, title: str) -> NoReturn:  # noqa: ANN001 - a page function
+def gate(screen, title: str) -> NoReturn:
     """Navigate to this gate screen only, at / and at every screen's path (a shared link shows it, not "Page not found")."""
     pages = [st.Page(screen, title=title, url_path="", default=True)]
     pages += [st.Page(screen, title=title, url_path=s.url_path, visibility="hidden") for s in SCREENS]
@@ -57,6 +60,8 @@ try:
     policy = access_policy(secrets())
 except SecretsError as exc:
     gate(functools.partial(closed, str(exc)), "Tạm khóa")
+if TOKEN_PARAM in st.query_params:  # a report link (village or unit head): its form alone, no sign-in, nothing else
+    gate(functools.partial(entry_screen, st.query_params.to_dict()), "Báo cáo tuần")
 if policy.enabled and not st.user.is_logged_in:
     gate(sign_in, "Đăng nhập")
 if not policy.admits(st.user.get("email") if policy.enabled else None):
@@ -68,6 +73,7 @@ pages = [st.Page(home.script, title=home.title, icon=home.icon, url_path="", def
 pages += [st.Page(home.script, title=home.title, icon=home.icon, url_path=home.url_path, visibility="hidden")]
 pages += [st.Page(s.script, title=s.title, icon=s.icon, url_path=s.url_path) for s in others]
 navigation = st.navigation(pages)
+menu(navigation, [p for p in pages if p.visibility != "hidden"])  # on a phone, a labelled page menu instead of "»"
 with st.sidebar:
     if st.button("Làm mới", key="refresh", icon=":material/refresh:", help="Đọc lại số liệu ngay"):
         refresh()

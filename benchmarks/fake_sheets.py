@@ -52,12 +52,12 @@ class FakeSheets:
                 self.end_headers()
                 self.wfile.write(data)
 
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            def do_POST(self) -> None:
                 self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 fake.count("token")
                 self._send({"access_token": "bench-token", "expires_in": 3600, "token_type": "Bearer"})
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 url = urlparse(self.path)
                 query = parse_qs(url.query)
                 path = unquote(url.path)

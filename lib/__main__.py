@@ -1,10 +1,11 @@
-"""The command line: the same pipeline as the dashboard, for scripts, cron and tests.
+"""The command line: the same pipeline as the dashboard (`lib.pipeline.load`), for scripts, cron and tests.
 
-python -m lib check SOURCE [--json] [--today YYYY-MM-DD]
+python -m lib check SOURCE [--json] [--today YYYY-MM-DD] [--store URL]
 python -m lib snapshot SOURCE [--store URL]
-python -m lib report SOURCE --out FILE.docx|.xlsx|.txt [--week YYYY-MM-DD]
-python -m lib template OUT.xlsx [--examples]
+python -m lib report SOURCE --out FILE.docx|.pdf|.xlsx|.txt [--week YYYY-MM-DD] [--store URL]
+python -m lib template OUT.xlsx
 python -m lib sample OUT.xlsx [--villages N] [--units N] [--weeks N] [--seed N] [--no-mistakes]
+python -m lib links SOURCE --base-url URL [--json]
 
 A command that cannot do what it was asked (a bad value, a file it cannot write, a closed pipe) prints one
 Vietnamese line on stderr and exits 2, never a traceback.
@@ -20,10 +21,16 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from lib.config import local_today
 from lib.fmt import fmt_date, fmt_int, fmt_pct
 from lib.sources import SourceError
+
+if TYPE_CHECKING:
+    from lib.live import SourceConfig
+    from lib.pipeline import Loaded
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 MAX_VILLAGES, MAX_UNITS, MAX_WEEKS = 10_000, 10_000, 520  # far above a province (1.500 thôn); weeks: ten years
@@ -41,6 +48,10 @@ WRITE_PROBLEMS = {
     errno.EDQUOT: "Không ghi được {path}: đã hết dung lượng được cấp.",
     errno.ENAMETOOLONG: "Không ghi được {path}: tên tệp quá dài.",
 }
+# Where check and report find the history: the store given, else SONGIANG_STORE (as the deployed app and its timer use);
+# none at all otherwise, so a check run from any folder never creates a store there.
+STORE_DEFAULT = "SONGIANG_STORE; không có thì không dùng kho lịch sử"
+STORE_WARNING = "Cảnh báo: không dùng được kho lịch sử số liệu: {problem} Số liệu vẫn đúng như vừa đọc; chỉ thiếu phần số liệu cũ bị sửa."
 CLOSED_OUTPUT = "Đầu ra đã bị đóng trước khi in xong (ví dụ khi nối vào | head)."
 
 
@@ -118,6 +129,7 @@ def _parser() -> argparse.ArgumentParser:
         "--today", type=_iso_date("--today"), help="ngày hôm nay (YYYY-MM-DD) để kiểm tra ngày tương lai; mặc định: hôm nay ở Hà Tĩnh"
     )
     _credentials_option(check)
+    _store_option(check, STORE_DEFAULT)
     snapshot = sub.add_parser(
         "snapshot",
         help="đọc nguồn một lần và lưu phiên bản mới vào kho lịch sử (chạy bằng cron mỗi 15 phút)",
@@ -125,35 +137,34 @@ def _parser() -> argparse.ArgumentParser:
         "Mã thoát: 0 đã đọc được (lưu hoặc không đổi); 2 không đọc được nguồn hoặc không ghi được vào kho.",
     )
     snapshot.add_argument("source", metavar="SOURCE", help="đường dẫn Google Sheet (hoặc tệp .xlsx)")
-    snapshot.add_argument(
-        "--store",
-        default=None,
-        help="kho lịch sử: sqlite:///đường/dẫn (một máy) hoặc postgresql://người-dùng:mật-khẩu@máy-chủ:5432/csdl "
-        "(nhiều máy dùng chung); mặc định: SONGIANG_STORE hoặc sqlite:///data/snapshots.sqlite",
-    )
+    _store_option(snapshot, "SONGIANG_STORE hoặc sqlite:///data/snapshots.sqlite")
     _credentials_option(snapshot)
     report = sub.add_parser(
         "report",
-        help="viết báo cáo tuần (.docx theo thể thức hành chính, bảng .xlsx, hoặc tin nhắn Zalo .txt)",
-        description="Viết báo cáo tuần từ SOURCE. Định dạng theo đuôi tệp --out: .docx, .xlsx hoặc .txt (tin nhắn Zalo). "
-        "Mã thoát: 0 đã ghi; 2 không đọc được nguồn, tuần không có số liệu hoặc không ghi được tệp.",
+        help="viết báo cáo tuần (.docx theo thể thức hành chính, bản .pdf của nó, bảng .xlsx, hoặc tin nhắn Zalo .txt)",
+        description="Viết báo cáo tuần từ SOURCE. Định dạng theo đuôi tệp --out: .docx, .pdf (cần LibreOffice), .xlsx hoặc .txt (tin nhắn Zalo). "
+        "Mã thoát: 0 đã ghi; 2 không đọc được nguồn, tuần không có số liệu, không tạo được PDF hoặc không ghi được tệp.",
     )
     report.add_argument("source", metavar="SOURCE", help="đường dẫn tới tệp .xlsx, hoặc đường dẫn Google Sheet")
     report.add_argument(
         "--week", type=_iso_date("--week"), help="tuần báo cáo (ngày Thứ Năm, YYYY-MM-DD); mặc định: tuần gần nhất đã hết hạn báo cáo"
     )
     report.add_argument(
-        "--out", required=True, metavar="FILE", type=_output_file("bao-cao.docx", ".xlsx", ".txt"), help="tệp ra: .docx, .xlsx hoặc .txt"
+        "--out",
+        required=True,
+        metavar="FILE",
+        type=_output_file("bao-cao.docx", ".xlsx", ".txt", ".pdf"),
+        help="tệp ra: .docx, .xlsx, .txt hoặc .pdf",
     )
     report.add_argument("--today", type=_iso_date("--today"), help="ngày hôm nay (YYYY-MM-DD); mặc định: hôm nay ở Hà Tĩnh")
     _credentials_option(report)
+    _store_option(report, STORE_DEFAULT)
     template = sub.add_parser(
         "template",
-        help="ghi mẫu sổ số liệu .xlsx (có hướng dẫn, danh sách chọn, kiểm tra số)",
+        help="ghi mẫu sổ số liệu .xlsx (có hướng dẫn, một dòng ví dụ mỗi tab, danh sách chọn, kiểm tra số)",
         description="Ghi mẫu sổ số liệu vào OUT.xlsx. Mã thoát: 0 đã ghi; 2 không ghi được tệp.",
     )
     template.add_argument("out", metavar="OUT.xlsx", type=_output_file("mau.xlsx"))
-    template.add_argument("--examples", action="store_true", help="điền sẵn một dòng ví dụ ở mỗi tab")
     sample = sub.add_parser(
         "sample",
         help="tạo sổ số liệu mẫu (dữ liệu giả lập, có gieo vài lỗi thường gặp)",
@@ -165,7 +176,23 @@ def _parser() -> argparse.ArgumentParser:
     _count_option(sample, "--weeks", "số tuần báo cáo từ 16/04/2026", 33, 1, MAX_WEEKS)
     sample.add_argument("--seed", type=_whole_number("--seed"), default=2026, help="hạt giống ngẫu nhiên (mặc định 2026)")
     sample.add_argument("--no-mistakes", action="store_true", help="không gieo lỗi")
+    _links_parser(sub)
     return parser
+
+
+def _links_parser(sub: argparse._SubParsersAction) -> None:
+    links = sub.add_parser(
+        "links",
+        help="in đường dẫn báo cáo riêng của từng thôn và đơn vị (biểu mẫu trên điện thoại)",
+        description="Đọc danh sách thôn và đơn vị từ SOURCE và in đường dẫn báo cáo của từng nơi, ký bằng khóa bí mật "
+        "SONGIANG_ENTRY_SECRET (hoặc [entry] secret trong .streamlit/secrets.toml); đường dẫn đã thu hồi không được in. "
+        "Mã thoát: 0 đã in; 2 chưa có khóa bí mật, thiếu địa chỉ hoặc không đọc được nguồn.",
+    )
+    links.add_argument("source", metavar="SOURCE", help="đường dẫn Google Sheet (hoặc tệp .xlsx)")
+    links.add_argument("--base-url", metavar="URL", help="địa chỉ công khai của bảng theo dõi, ví dụ https://bang.songiang.vn")
+    links.add_argument("--json", action="store_true", help='in một danh sách JSON [{"kind", "name", "url"}, …]')
+    links.add_argument("--today", type=_iso_date("--today"), help="ngày hôm nay (YYYY-MM-DD); mặc định: hôm nay ở Hà Tĩnh")
+    _credentials_option(links)
 
 
 def _count_option(parser: argparse.ArgumentParser, flag: str, what: str, default: int, lowest: int, highest: int) -> None:
@@ -183,8 +210,18 @@ def _credentials_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _store_option(parser: argparse.ArgumentParser, default: str) -> None:
+    parser.add_argument(
+        "--store",
+        default=None,
+        metavar="URL",
+        help="kho lịch sử: sqlite:///đường/dẫn (một máy) hoặc postgresql://người-dùng:mật-khẩu@máy-chủ:5432/csdl "
+        f"(nhiều máy dùng chung); mặc định: {default}",
+    )
+
+
 def _credentials(path: str | None) -> dict | None:
-    from lib.google_sheets import load_key_file
+    from lib.config import load_key_file
 
     path = path or os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
     return load_key_file(path) if path else None
@@ -206,7 +243,7 @@ def _run(args: argparse.Namespace) -> int:
         from lib.template import write_template
 
         with _writing(args.out):
-            write_template(args.out, with_examples=args.examples)
+            write_template(args.out)
         print(f"Đã ghi mẫu: {args.out}")
         return EXIT_OK
     if args.command == "sample":
@@ -222,55 +259,139 @@ def _run(args: argparse.Namespace) -> int:
     except SourceError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
+    from lib.live import DEFAULT_STORE, resolve
+
+    store_url = getattr(args, "store", None) or os.environ.get("SONGIANG_STORE")
     if args.command == "snapshot":
-        return _snapshot(args.source, args.store, credentials)
+        return _snapshot(resolve(args.source, credentials, store_url or DEFAULT_STORE))
+    # The other commands keep history only in the store given (or SONGIANG_STORE), never in resolve's default for a
+    # Google Sheet: a check run from any folder creates no store there.
+    config = replace(resolve(args.source, credentials, store_url), store_url=store_url)
+    today = args.today or local_today()
     if args.command == "report":
-        return _report(args.source, args.week, args.out, args.today or local_today(), credentials)
-    return _check(args.source, args.json, args.today or local_today(), credentials)
+        return _report(config, args.week, args.out, today)
+    if args.command == "links":
+        return _links(config, args.base_url, args.json, today)
+    return _check(config, args.json, today)
 
 
-def _snapshot(source: str, store: str | None, credentials: dict | None) -> int:
-    from lib.live import DEFAULT_STORE, fetch, resolve
-    from lib.snapshots import SnapshotStore, StoreError
-    from lib.validation.workbook import validate
+def _read(config: SourceConfig, today: dt.date) -> Loaded:
+    """The one pipeline, as the app runs it, except that a failed read is an error here, not the last snapshot."""
+    from lib.pipeline import load
 
-    config = resolve(source, credentials, store or os.environ.get("SONGIANG_STORE") or DEFAULT_STORE)
+    return load(config, today, fall_back=False)
+
+
+def _snapshot(config: SourceConfig) -> int:
+    _deliver_outbox(config)  # reports the form saved while Google was unreachable: on the Sheet before this snapshot
     try:
-        raw = fetch(config)
+        loaded = _read(config, local_today())
     except SourceError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
-    try:
-        store = SnapshotStore(config.store_url or DEFAULT_STORE)
-        snapshot_id, new = store.record(raw, validate(raw, local_today()), config.identity)
-    except (StoreError, ValueError) as exc:
-        print(f"Lỗi: {exc}", file=sys.stderr)
+    if loaded.recorded is None:
+        print(f"Lỗi: {loaded.store_problem}", file=sys.stderr)
         return EXIT_UNREADABLE
-    print(f"{'Đã lưu phiên bản mới' if new else 'Không thay đổi so với phiên bản'} #{snapshot_id} của {raw.source}")
+    snapshot_id, new = loaded.recorded
+    print(f"{'Đã lưu phiên bản mới' if new else 'Không thay đổi so với phiên bản'} #{snapshot_id} của {loaded.ds.source.label}")
     return EXIT_OK
 
 
-def _report(source: str, week: dt.date | None, out: str, today: dt.date, credentials: dict | None) -> int:
+def _deliver_outbox(config: SourceConfig) -> None:
+    """Send the report form's pending rows of this sheet (service account only); a line on stderr says what is still waiting."""
+    if config.kind != "google" or not config.credentials or not config.store_url:
+        return
+    from lib.outbox import Outbox, deliver_pending, writer_for
+    from lib.snapshots import StoreError
+
+    try:
+        outbox = Outbox(config.store_url)
+        results = deliver_pending(outbox, lambda: writer_for(config.credentials), config.identity)
+    except (StoreError, ValueError) as exc:
+        print(f"Cảnh báo: không gửi được báo cáo đang chờ của biểu mẫu: {exc}", file=sys.stderr)
+        return
+    sent = [e for e in results if e.delivered]
+    waiting = [e for e in results if not e.delivered]
+    if sent:
+        print(f"Đã gửi lên Sheet {len(sent)} báo cáo của biểu mẫu đang chờ.")
+    if waiting:
+        print(f"Cảnh báo: còn {len(waiting)} báo cáo của biểu mẫu chưa gửi được: {waiting[-1].last_error or ''}", file=sys.stderr)
+
+
+def _entry_secrets() -> dict:
+    """`.streamlit/secrets.toml` of this project, as the app reads it, for the [entry] section; {} when absent."""
+    import tomllib
+
+    from lib.config import ROOT
+
+    path = ROOT / ".streamlit" / "secrets.toml"
+    if not path.is_file():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise CommandError(f"Không đọc được {path} (tệp cấu hình bí mật bị lỗi cú pháp).") from None
+
+
+def _links(config: SourceConfig, base_url: str | None, as_json: bool, today: dt.date) -> int:
+    from lib.entry_links import entry_settings, links
+
+    settings = entry_settings(secrets=_entry_secrets())
+    if not settings.enabled:
+        raise CommandError(
+            settings.problem
+            or "chưa có khóa bí mật cho biểu mẫu báo cáo: đặt biến SONGIANG_ENTRY_SECRET hoặc mục [entry] secret trong .streamlit/secrets.toml."
+        )
+    base = (base_url or settings.base_url).rstrip("/")
+    if not base.startswith(("https://", "http://")):
+        raise CommandError("cần địa chỉ công khai của bảng theo dõi: --base-url https://… (hoặc [entry] base_url trong secrets).")
+    try:
+        ds = _read(config, today).ds
+    except SourceError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    found = links(settings, base, ds.villages["name"].astype(str), ds.units["name"].astype(str))
+    if as_json:
+        json.dump([{"kind": link.kind, "name": link.name, "url": link.url} for link in found], sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    print("Đường dẫn báo cáo riêng của từng nơi (đường dẫn đã thu hồi không được in):")
+    for kind, title in (("village", "Thôn"), ("unit", "Đơn vị")):
+        mine = [link for link in found if link.kind == kind]
+        print(f"{title} ({len(mine)}):")
+        print("\n".join(f"  {link.name}: {link.url}" for link in mine))
+    return EXIT_OK
+
+
+def _report(config: SourceConfig, week: dt.date | None, out: str, today: dt.date) -> int:
     from lib import dashboard, messages
-    from lib.pipeline import load
+    from lib.office import docx_to_pdf
     from lib.report import build, latest_complete_week, now_local
     from lib.report_docx import report_docx
     from lib.report_xlsx import report_xlsx
 
     try:
-        board = dashboard.build(load(source, today, credentials))
+        loaded = _read(config, today)
     except SourceError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
+    _warn_about_the_store(loaded)
+    board = dashboard.build(loaded.ds, loaded.history)
     week = week or latest_complete_week(board.weeks, now_local())
     if week not in board.weeks:
         known = ", ".join(w.isoformat() for w in board.weeks[-5:]) or "không có"
         print(f"Lỗi: không có số liệu tuần {week}. Các tuần gần nhất: {known}.", file=sys.stderr)
         return EXIT_UNREADABLE
     report = build(board, week)
-    suffix = os.path.splitext(out)[1].lower()  # one of .docx, .xlsx, .txt: the --out type checked it
+    suffix = os.path.splitext(out)[1].lower()  # one of .docx, .xlsx, .txt, .pdf: the --out type checked it
     if suffix == ".docx":
         data = report_docx(report)
+    elif suffix == ".pdf":
+        converted = docx_to_pdf(report_docx(report))
+        if converted.data is None:
+            print(f"Lỗi: {converted.reason}", file=sys.stderr)
+            return EXIT_UNREADABLE
+        data = converted.data
     elif suffix == ".xlsx":
         data = report_xlsx(report)
     else:
@@ -281,15 +402,18 @@ def _report(source: str, week: dt.date | None, out: str, today: dt.date, credent
     return EXIT_OK
 
 
-def _check(source: str, as_json: bool, today: dt.date, credentials: dict | None = None) -> int:
-    from lib.pipeline import check_result, load
+def _check(config: SourceConfig, as_json: bool, today: dt.date) -> int:
+    from lib import dashboard
+    from lib.pipeline import check_result
 
     try:
-        ds = load(source, today, credentials)
+        loaded = _read(config, today)
     except SourceError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
-    result = check_result(ds)
+    _warn_about_the_store(loaded)
+    ds = loaded.ds
+    result = check_result(dashboard.build(ds, loaded.history))
     status = EXIT_ERRORS if ds.error_count else EXIT_OK
     if as_json:
         json.dump(result, sys.stdout, ensure_ascii=False)
@@ -317,6 +441,12 @@ def _check(source: str, as_json: bool, today: dt.date, credentials: dict | None 
         out.append(f"  [{tag}] {where} ({issue['code']}): {issue['message']}")
     print("\n".join(out))
     return status
+
+
+def _warn_about_the_store(loaded: Loaded) -> None:
+    """The history could not be read or written: the figures stand, and stderr says what is missing."""
+    if loaded.store_problem:
+        print(STORE_WARNING.format(problem=loaded.store_problem), file=sys.stderr)
 
 
 def _shell() -> int:

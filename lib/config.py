@@ -1,18 +1,22 @@
 """One place for settings: the campaign (targets, phases, report day) and the app (source, cache).
 
 Campaign values come from the workbook's `Cấu hình` and `Giai đoạn` tabs, falling back to the
-plan's defaults; app values come from environment variables, read at call time.
+plan's defaults; app values come from environment variables and secrets (and the key file they name),
+read at call time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from lib.workbook import SourceError
 
 TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,14 +53,6 @@ class Campaign:
     signer: str = ""
     signer_title: str = "PHÓ CHỦ TỊCH"
 
-    def phase_on(self, day: dt.date) -> Phase | None:
-        """The phase a day falls in (the later one where two phases share a boundary day)."""
-        current = None
-        for phase in self.phases:
-            if phase.start <= day <= phase.end:
-                current = phase
-        return current
-
 
 @dataclass(frozen=True)
 class AppSettings:
@@ -88,8 +84,6 @@ def app_settings(env: Mapping[str, str] | None = None, secrets: Mapping[str, Any
     today = dt.date.fromisoformat(env["SONGIANG_TODAY"]) if env.get("SONGIANG_TODAY") else defaults.today
     credentials = dict(secrets["gcp_service_account"]) if secrets.get("gcp_service_account") else None
     if credentials is None and env.get("GOOGLE_APPLICATION_CREDENTIALS"):
-        from lib.google_sheets import load_key_file
-
         credentials = load_key_file(env["GOOGLE_APPLICATION_CREDENTIALS"])
     return AppSettings(
         source=env.get("SONGIANG_SOURCE") or sheet.get("url") or defaults.source,
@@ -103,3 +97,17 @@ def app_settings(env: Mapping[str, str] | None = None, secrets: Mapping[str, Any
 def local_today() -> dt.date:
     """Today in Hà Tĩnh (UTC+7), whatever the server's clock zone."""
     return dt.datetime.now(TIMEZONE).date()
+
+
+def load_key_file(path: str) -> dict[str, Any]:
+    """A service-account JSON key file, with a Vietnamese error that never quotes its content."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            info = json.load(handle)
+    except FileNotFoundError:
+        raise SourceError(f"Không tìm thấy tệp khóa tài khoản dịch vụ '{path}'.") from None
+    except (OSError, ValueError):
+        raise SourceError(f"Tệp '{path}' không phải tệp khóa JSON của tài khoản dịch vụ.") from None
+    if not isinstance(info, dict) or info.get("type") != "service_account":
+        raise SourceError(f"Tệp '{path}' không phải tệp khóa JSON của tài khoản dịch vụ.")
+    return info

@@ -1,16 +1,14 @@
-"""Everything the pages show, computed once per loaded workbook (pure; cached by the app)."""
+"""Everything the pages show, computed once per loaded workbook (pure; the app caches it, lib.loading)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import pandas as pd
 
 from lib import metrics
-from lib.live import History, history_issues
+from lib.history import History, all_issues
 from lib.validation.model import Dataset
 
 
@@ -19,39 +17,37 @@ class Dashboard:
     """A validated workbook with its weekly metrics and headline figures."""
 
     ds: Dataset
-    vw: pd.DataFrame  # village × week
-    uw: pd.DataFrame  # unit × week
-    cw: pd.DataFrame  # commune × week
-    ow: pd.DataFrame  # all officials × week
+    village_weeks: pd.DataFrame  # one row per village and report week
+    unit_weeks: pd.DataFrame  # one row per unit and report week
+    commune_weeks: pd.DataFrame  # one row per report week: the whole commune
+    official_weeks: pd.DataFrame  # one row per report week: all officials together
     summary: metrics.Summary
     history: History | None = None
-    memos: dict[object, Any] = field(default_factory=dict, compare=False, repr=False)
 
-    def memo(self, key: object, build: Callable[[], Any]) -> Any:
-        """Something pages derive from the figures (a chart, a status grid), built once per loaded workbook.
+    @property
+    def version(self) -> str:
+        """Which load these figures are: the source, when it was read, for which day, and how many stored versions.
 
-        Building a plotly figure costs more than sending it, so reruns reuse it. Callers never mutate it.
+        Two dashboards with the same version hold the same figures, so caches of what the pages derive
+        from them (charts, tables, the report) key on it.
         """
-        if key not in self.memos:
-            if len(self.memos) >= 64:  # village selections are many; keep the newest
-                self.memos.pop(next(iter(self.memos)))
-            self.memos[key] = build()
-        return self.memos[key]
+        source, history = self.ds.source, self.history
+        stored = f"{history.versions}@{history.start}" if history is not None else "-"
+        return f"{source.kind}:{source.label}|{source.fetched_at.isoformat()}|{self.ds.today}|{stored}"
 
     @property
     def issues(self) -> pd.DataFrame:
         """Cell issues of the workbook plus history changes noticed by the snapshot store."""
-        extra = history_issues(self.history, self.ds)
-        return pd.concat([self.ds.issues, extra], ignore_index=True) if len(extra) else self.ds.issues
+        return all_issues(self.ds, self.history)
 
     @property
     def weeks(self) -> list[dt.date]:
         """Report weeks with figures, oldest first."""
-        return list(self.cw["week"]) if not self.cw.empty else []
+        return list(self.commune_weeks["week"]) if not self.commune_weeks.empty else []
 
     def villages_at(self, week: dt.date | None) -> pd.DataFrame:
-        """All villages at a week, worst rate first (built once per week; callers never mutate it)."""
-        return self.memo(("villages_at", week), lambda: metrics.village_table(self.ds, self.vw, week))
+        """All villages at a week, worst rate first (callers never mutate it)."""
+        return metrics.village_table(self.ds, self.village_weeks, week)
 
     def not_reported(self, week: dt.date | None) -> list[str]:
         """Names of villages with no report of their own for that week (carried or never reported)."""
@@ -60,25 +56,21 @@ class Dashboard:
 
     def commune_at(self, week: dt.date | None) -> pd.Series | None:
         """The commune's row for a week, or None."""
-        rows = self.cw[self.cw["week"] == week] if week is not None else self.cw.iloc[0:0]
+        weeks = self.commune_weeks
+        rows = weeks[weeks["week"] == week] if week is not None else weeks.iloc[0:0]
         return rows.iloc[0] if len(rows) else None
-
-    def previous_week(self, week: dt.date | None) -> dt.date | None:
-        """The report week before this one, if any."""
-        earlier = [w for w in self.weeks if week is not None and w < week]
-        return earlier[-1] if earlier else None
 
 
 def build(ds: Dataset, history: History | None = None) -> Dashboard:
     """Compute the weekly tables and the summary once."""
-    vw = metrics.village_weekly(ds)
-    uw = metrics.unit_weekly(ds)
+    village_weeks = metrics.village_weekly(ds)
+    unit_weeks = metrics.unit_weekly(ds)
     return Dashboard(
         ds=ds,
-        vw=vw,
-        uw=uw,
-        cw=metrics.commune_weekly(vw, ds.campaign.household_target),
-        ow=metrics.officials_weekly(uw),
-        summary=metrics.summary(ds, vw=vw, uw=uw),
+        village_weeks=village_weeks,
+        unit_weeks=unit_weeks,
+        commune_weeks=metrics.commune_weekly(village_weeks, ds.campaign.household_target),
+        official_weeks=metrics.officials_weekly(unit_weeks),
+        summary=metrics.summary(ds, vw=village_weeks, uw=unit_weeks),
         history=history,
     )

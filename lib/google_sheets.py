@@ -22,7 +22,8 @@ from typing import Any, TypeVar
 import requests
 import urllib3
 
-from lib.sources import FetchError, RawWorkbook, SourceError, read_xlsx, sheet_key  # noqa: F401 - sheet_key re-exported
+from lib.sources import FetchError, read_xlsx
+from lib.workbook import RawWorkbook
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets.readonly",)
 SHEETS_API = "https://sheets.googleapis.com/v4/spreadsheets"
@@ -169,17 +170,26 @@ def _timeouts(timeout: Timeout) -> tuple[float, float]:
 
 
 def get_body(
-    session: requests.Session, url: str, params: Mapping[str, Any] | None, timeout: Timeout, deadline: float, clock: Callable[[], float]
+    session: requests.Session,
+    url: str,
+    params: Mapping[str, Any] | None,
+    timeout: Timeout,
+    deadline: float,
+    clock: Callable[[], float],
+    method: str = "GET",
+    json_body: Any = None,
 ) -> bytes:
-    """One GET whose body is read piece by piece, giving up at the deadline however slowly the bytes come."""
+    """One request (a GET unless told; the write path sends a JSON body) whose answer is read piece by piece, giving up at the deadline."""
     remaining = deadline - clock()
     if remaining <= 0:
         raise _DeadlineExceeded
     connect, read = _timeouts(timeout)
     kwargs: dict[str, Any] = {"params": dict(params or {}), "timeout": (min(connect, remaining), min(read, remaining)), "stream": True}
+    if json_body is not None:
+        kwargs["json"] = json_body
     if hasattr(session, "credentials"):  # google-auth's AuthorizedSession: bounds the token refresh too
         kwargs["max_allowed_time"] = remaining
-    response = session.request("GET", url, **kwargs)
+    response = session.request(method, url, **kwargs)
     try:
         if not response.ok:
             raise _Status(response.status_code, _retry_after(response.headers.get("Retry-After")))
@@ -337,17 +347,3 @@ def read_link(
     raw = read_xlsx(content, source=f"{url}/edit", kind="link")
     raw.sheet_url = url
     return raw
-
-
-def load_key_file(path: str) -> dict[str, Any]:
-    """A service-account JSON key file, with a Vietnamese error that never quotes its content."""
-    try:
-        with open(path, encoding="utf-8") as handle:
-            info = json.load(handle)
-    except FileNotFoundError:
-        raise SourceError(f"Không tìm thấy tệp khóa tài khoản dịch vụ '{path}'.") from None
-    except (OSError, ValueError):
-        raise SourceError(f"Tệp '{path}' không phải tệp khóa JSON của tài khoản dịch vụ.") from None
-    if not isinstance(info, dict) or info.get("type") != "service_account":
-        raise SourceError(f"Tệp '{path}' không phải tệp khóa JSON của tài khoản dịch vụ.")
-    return info

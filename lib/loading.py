@@ -1,8 +1,9 @@
 """The one thin adapter between the pure core and Streamlit: settings from secrets, cached loading.
 
-Pages call `current()`; nothing else in lib imports streamlit. The fetched workbook is cached
-for the configured TTL and shared by every viewer, so Google sees one read per TTL however many
-people watch; "Làm mới" (`refresh()`) starts a new one at once, at most once per source every 15 s.
+Pages call `current()`, which loads through the one pipeline (`lib.pipeline.load`); nothing else in lib
+imports streamlit. What was loaded is cached for the configured TTL and shared by every viewer, so Google
+sees one read per TTL however many people watch; "Làm mới" (`refresh()`) starts a new one at the next run,
+at most once per source every 15 s.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from typing import Any
 
 import streamlit as st
 
-from lib import dashboard, live
+from lib import dashboard, live, pipeline
 from lib.config import AppSettings, app_settings
-from lib.sources import SourceError, read_xlsx
-from lib.validation.workbook import validate
+from lib.pipeline import Loaded
+from lib.sources import SourceError
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class Current:
     """What a page needs: the dashboard (or an error message), and where it came from."""
 
     board: dashboard.Dashboard | None
-    loaded: live.Loaded | None
+    loaded: Loaded | None
     error: str | None
     settings: AppSettings
     config: live.SourceConfig | None
@@ -65,19 +66,27 @@ def settings() -> AppSettings:
     return app_settings(secrets=secrets())
 
 
+@dataclass(frozen=True)
+class Shown:
+    """One load as the app keeps it: the loaded figures, their dashboard, and when (on `_clock`) they were read."""
+
+    loaded: Loaded
+    board: dashboard.Dashboard
+    read_at: float
+
+
+# cache_resource, not cache_data: what is cached is never mutated, and unpickling a province-size dashboard on
+# every rerun would cost more than drawing the page. Each key is read at most once at a time, by one viewer.
 @st.cache_resource(show_spinner="Đang đọc và kiểm tra số liệu…", max_entries=8)
-def _load(identity: str, _config: live.SourceConfig, today: dt.date, generation: int) -> tuple[live.Loaded, dashboard.Dashboard]:
-    # cache_resource, not cache_data: the result is never mutated, and unpickling a province-size
-    # workbook on every rerun would cost more than drawing the page. The generation is an argument
-    # so the TTL can be read from settings at call time (see _generation).
-    loaded = live.load(_config, today)
-    return loaded, dashboard.build(loaded.ds, loaded.history)
+def _configured(identity: str, _config: live.SourceConfig, today: dt.date) -> Shown:
+    loaded = pipeline.load(_config, today)
+    return Shown(loaded, dashboard.build(loaded.ds, loaded.history), _clock())
 
 
 @st.cache_resource(show_spinner="Đang đọc tệp tải lên…", max_entries=4)
-def _load_upload(digest: str, _data: bytes, name: str, today: dt.date) -> tuple[live.Loaded, dashboard.Dashboard]:
-    ds = validate(read_xlsx(_data, source=name, kind="upload"), today)
-    return live.Loaded(ds, fresh=True), dashboard.build(ds)
+def _uploaded(digest: str, _config: live.SourceConfig, today: dt.date) -> Shown:
+    loaded = pipeline.load(_config, today)
+    return Shown(loaded, dashboard.build(loaded.ds, loaded.history), _clock())
 
 
 UPLOAD_KEY = "uploaded_workbook"
@@ -95,6 +104,7 @@ def forget_upload() -> None:
 
 def current() -> Current:
     """The dashboard for the configured source, fetched at most once per TTL for all viewers."""
+    forced = st.session_state.pop(REFRESH_KEY, False)
     try:
         conf = settings()
     except SourceError as exc:
@@ -102,39 +112,43 @@ def current() -> Current:
     if UPLOAD_KEY in st.session_state:
         name, data = st.session_state[UPLOAD_KEY]
         try:
-            loaded, board = _load_upload(hashlib.sha256(data).hexdigest(), data, name, conf.today)
+            shown = _uploaded(hashlib.sha256(data).hexdigest(), live.uploaded(name, data), conf.today)
         except SourceError as exc:
             return Current(None, None, str(exc), conf, None)
-        return Current(board, loaded, None, replace(conf, source=name), None)
+        return Current(shown.board, shown.loaded, None, replace(conf, source=name), None)
     config = live.resolve(conf.source, conf.credentials, conf.store_url)
-    identity = f"{config.identity}|{config.service_account_email}"
     try:
-        loaded, board = _load(identity, config, conf.today, _generation(identity, conf.cache_ttl_seconds))
+        shown = _shown(config, conf.today, conf.cache_ttl_seconds, forced)
     except SourceError as exc:
         return Current(None, None, str(exc), conf, config)
-    return Current(board, loaded, None, conf, config)
+    return Current(shown.board, shown.loaded, None, conf, config)
 
 
-# identity -> (generation, when that generation started); a generation lives TTL seconds from its
-# first use, so every viewer within the TTL shares one fetch (fixed clock buckets would refetch
-# whenever a boundary fell between two viewers, however recent the last fetch).
-_GENERATIONS: dict[str, tuple[int, float]] = {}
-_GENERATIONS_LOCK = threading.Lock()
+REFRESH_KEY = "refresh_requested"
 REFRESH_INTERVAL_SECONDS = 15.0
+_EXPIRY_LOCK = threading.Lock()
 
 
 def _clock() -> float:
     return time.monotonic()
 
 
-def _generation(identity: str, ttl_seconds: float) -> int:
-    now = _clock()
-    with _GENERATIONS_LOCK:
-        generation, started = _GENERATIONS.get(identity, (0, now))
-        if now - started >= ttl_seconds:
-            generation, started = generation + 1, now
-        _GENERATIONS[identity] = (generation, started)
-        return generation
+def _shown(config: live.SourceConfig, today: dt.date, ttl_seconds: float, forced: bool) -> Shown:
+    """The cached read while it is younger than the TTL (read from settings at call time), else a new one.
+
+    A read lives TTL seconds from when it was made, so every viewer within the TTL shares one fetch;
+    "Làm mới" (`forced`) ends it early, but only once it is REFRESH_INTERVAL_SECONDS old.
+    """
+    key = f"{config.identity}|{config.service_account_email}"
+    shown, now = _configured(key, config, today), _clock()
+    if now - shown.read_at >= ttl_seconds or (forced and may_force_read(shown.read_at, now)):
+        with _EXPIRY_LOCK:  # two viewers finding the same read expired must not read twice
+            if _configured(key, config, today) is shown:
+                _configured.clear(key, config, today)
+                if forced:
+                    live.forget_tabs(config.identity)  # a tab added or renamed since start-up is seen now
+        shown = _configured(key, config, today)
+    return shown
 
 
 def may_force_read(started: float, now: float, interval: float = REFRESH_INTERVAL_SECONDS) -> bool:
@@ -146,15 +160,6 @@ def may_force_read(started: float, now: float, interval: float = REFRESH_INTERVA
     return now - started >= interval
 
 
-def refresh() -> bool:
-    """Read every source again at the next run (and its tab list), unless it was read less than 15 s ago; True if one will be."""
-    now = _clock()
-    forced = []
-    with _GENERATIONS_LOCK:
-        for identity, (generation, started) in list(_GENERATIONS.items()):
-            if may_force_read(started, now):
-                _GENERATIONS[identity] = (generation + 1, now)
-                forced.append(identity)
-    for identity in forced:
-        live.forget_tabs(identity.split("|", 1)[0])  # a tab added or renamed since start-up is seen now
-    return bool(forced)
+def refresh() -> None:
+    """Read the configured source again (and its tab list) at the next run, unless what is shown was read less than 15 s ago."""
+    st.session_state[REFRESH_KEY] = True

@@ -33,7 +33,11 @@ def weekly_summary(board: Dashboard, week: dt.date | None) -> str:
         f"(chỉ tiêu {fmt_pct(campaign.household_target, 0)}; {fmt_pp(row['change_pp'])} so với tuần trước).",
         f"- Thôn đạt chỉ tiêu: {int(row['meeting_target'])}/{int(row['villages'])}.",
     ]
-    officials = board.ow[board.ow["week"] <= week] if week is not None and not board.ow.empty else board.ow.iloc[0:0]
+    officials = (
+        board.official_weeks[board.official_weeks["week"] <= week]
+        if week is not None and not board.official_weeks.empty
+        else board.official_weeks.iloc[0:0]
+    )
     if len(officials):
         last = officials.iloc[-1]
         lines.append(f"- Cán bộ: {fmt_int(last['installed'])}/{fmt_int(last['staff'])} = {fmt_pct(last['rate'])}.")

@@ -280,6 +280,11 @@ def report_week(day: dt.date, weekday: int) -> dt.date:
     return day + dt.timedelta(days=delta)
 
 
+def upcoming_report_day(day: dt.date, weekday: int) -> dt.date:
+    """The first report day on or after a date: the report week still open that day (Monday → this Thursday, Friday → next)."""
+    return day + dt.timedelta(days=(weekday - day.weekday()) % 7)
+
+
 def column_letter(index: int) -> str:
     """0-based column index to A1 letters (0 → A, 27 → AB)."""
     letters = ""

@@ -6,16 +6,19 @@ the Zalo message comes from `messages.weekly_summary`, so the three never disagr
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
 
-from lib import metrics
+from lib import metrics, schema
 from lib.config import TIMEZONE
 from lib.dashboard import Dashboard
 from lib.fmt import fmt_date, fmt_int, fmt_pct, fmt_pp, fmt_signed
-from lib.live import deadline
+from lib.history import deadline, history_issues
+from lib.normalize import name_key
 
 CAMPAIGN = "tuyên truyền, hướng dẫn người dân cài đặt và sử dụng ứng dụng i-HaTinh (Hệ thống thông tin phản ánh hiện trường tỉnh Hà Tĩnh)"
 RECIPIENTS = (
@@ -26,6 +29,8 @@ RECIPIENTS = (
     "- Lưu: VT, VHXH.",
 )
 TABLE_HEADER = ("STT", "Thôn", "Số hộ", "Số hộ có ĐTTM", "Số hộ đã cài đặt", "Tỷ lệ (%)", "Tăng so với tuần trước", "Ghi chú")
+FIXES_HEADER = ("STT", "Thôn, đơn vị", "Ô cần sửa", "Vấn đề và cách sửa")
+OFFICE = "Phòng Văn hóa – Xã hội"
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,8 @@ class WeeklyReport:
     villages: tuple[VillageLine, ...]
     total: VillageLine
     units: pd.DataFrame
-    issues: pd.DataFrame
+    issues: pd.DataFrame  # the week's issues (see `week_issues`), with "who" fixes each
+    fixes: tuple[tuple[str, str, str], ...]  # the attached table: (who, where, problem and fix) of the week's errors
     signer: str
     signer_title: str
     recipients: tuple[str, ...] = RECIPIENTS
@@ -93,6 +99,104 @@ def _cells(line: VillageLine, number: str | None = None) -> tuple[str, ...]:
     )
 
 
+def _where(sheet: str, row: object, column: str, cell: str) -> str:
+    """Where a cell is, in words first: 'Báo cáo thôn, dòng 77, cột Số hộ đã cài đặt (C77)'."""
+    if row is None or pd.isna(row):
+        return f"Tab {sheet}" + (f", cột {column}" if column else "")
+    return f"{sheet}, dòng {int(row)}" + (f", cột {column}" if column else "") + (f" ({cell})" if cell else "")
+
+
+def _issue_weeks(board: Dashboard, issues: pd.DataFrame, tabs: dict[str, str]) -> list[dt.date | None]:
+    """The report week of each issue's row; a row whose date could not be read takes the week of the nearest dated row above it.
+
+    Village heads append rows at the bottom, so an unreadable date sits among the rows of the week it was typed in
+    (the first rows of a tab, with nothing dated above, take the week of the nearest dated row below).
+    """
+    ds = board.ds
+    known: dict[str, dict[int, dt.date]] = {title: {} for title in tabs.values()}
+    for entity, frame in (("village_report", ds.village_reports), ("unit_report", ds.unit_reports)):
+        known[tabs[entity]].update(zip(frame["row"].astype(int), frame["week"], strict=True))
+    weeks = issues["week"] if "week" in issues else pd.Series([None] * len(issues), index=issues.index)
+    for sheet, row, week in zip(issues["sheet"], issues["row"], weeks, strict=True):
+        if sheet in known and not pd.isna(row) and isinstance(week, dt.date):
+            known[sheet][int(row)] = week
+    rows = {sheet: sorted(by_row) for sheet, by_row in known.items()}
+    found: list[dt.date | None] = []
+    for sheet, row, week in zip(issues["sheet"], issues["row"], weeks, strict=True):
+        if isinstance(week, dt.date) or sheet not in known or pd.isna(row) or not rows[sheet]:
+            found.append(week if isinstance(week, dt.date) else None)
+            continue
+        at = bisect.bisect_left(rows[sheet], int(row))
+        found.append(known[sheet][rows[sheet][at - 1 if at else 0]])
+    return found
+
+
+def week_issues(board: Dashboard, week: dt.date) -> pd.DataFrame:
+    """The issues a week's report lists: those on that week's report rows, and what is wrong now in the rosters and settings.
+
+    An error typed in April stays in the workbook, but November's report is about November's rows. Each issue
+    says who fixes it ("who"): the village or unit on the roster, or the commune office for a name that is not
+    on the roster ("Thôn Mới") and for the workbook itself (a missing column, a setting).
+    """
+    ds = board.ds
+    tabs = {tab.entity: ds.tab_titles.get(tab.name, tab.name) for tab in (schema.VILLAGE_REPORTS, schema.UNIT_REPORTS)}
+    issues = ds.issues
+    weeks = _issue_weeks(board, issues, tabs)
+    on_report_rows = issues["sheet"].isin(tabs.values()) & issues["row"].notna()
+    keep = pd.Series([not on_row or w == week for on_row, w in zip(on_report_rows, weeks, strict=True)], index=issues.index, dtype=bool)
+    chosen = issues[keep]
+    if board.history is not None and not board.history.changes.empty:
+        # A past figure rewritten after its deadline belongs to the report of the week in which it was noticed.
+        changes = board.history.changes
+        noticed = changes["noticed_at"].map(lambda t: deadline(week - dt.timedelta(days=7)) < t <= deadline(week))
+        history = dataclasses.replace(board.history, changes=changes[noticed.astype(bool)])
+        extra = history_issues(history, ds)
+        chosen = pd.concat([chosen, extra], ignore_index=True) if len(extra) else chosen
+    roster_tabs = {ds.tab_titles.get(tab.name, tab.name) for tab in (schema.VILLAGES, schema.UNITS)}
+    on_roster = {name_key(n) for n in pd.concat([ds.villages["name"], ds.units["name"]])}
+    on_roster |= {name_key(n) for n in issues.loc[issues["sheet"].isin(roster_tabs), "subject"] if n}  # a roster row with an error
+    order = {name_key(n): i for i, n in enumerate(pd.concat([ds.villages["name"], ds.units["name"]]))}
+
+    def who(subject: object) -> str:
+        if subject and name_key(subject) in on_roster:
+            return str(subject)
+        return f"{OFFICE} (tên “{subject}” không có trong danh sách)" if subject else OFFICE
+
+    chosen = chosen.assign(
+        who=[who(s) for s in chosen["subject"]],
+        _order=[order.get(name_key(s), len(order)) if s else len(order) + 1 for s in chosen["subject"]],
+    )
+    chosen = chosen.sort_values(["_order", "sheet", "row"], kind="stable", na_position="last").drop(columns="_order")
+    return chosen.reset_index(drop=True)
+
+
+def _quality(issues: pd.DataFrame, week: dt.date) -> list[str]:
+    """'Chất lượng số liệu': the week's errors and warnings, who is asked to fix what, and what the office checks."""
+    errors = issues[issues["severity"] == "error"]
+    warnings = int((issues["severity"] == "warning").sum())
+    if not len(issues):
+        return [f"Các dòng báo cáo tuần {fmt_date(week)} và danh sách thôn, đơn vị không có lỗi."]
+    where = f"Các dòng báo cáo tuần {fmt_date(week)} và danh sách thôn, đơn vị"
+    if not len(errors):
+        lines = [f"{where} không có lỗi; có {warnings} cảnh báo cần xem lại (bảng .xlsx kèm theo)."]
+    else:
+        lines = [f"{where} có {len(errors)} lỗi (các dòng có lỗi chưa được tính)" + (f" và {warnings} cảnh báo." if warnings else ".")]
+    asked = errors[~errors["who"].str.startswith(OFFICE)]["who"].value_counts(sort=False)
+    if len(asked):
+        lines.append("Đề nghị sửa số liệu của: " + ", ".join(f"{n} ({c} ô)" for n, c in asked.items()) + " (chi tiết ở bảng kèm theo).")
+    strangers = errors[errors["who"].str.startswith(OFFICE) & (errors["subject"].fillna("") != "")]
+    if len(strangers):
+        names = ", ".join(f"“{s}” (dòng {int(r)})" for s, r in zip(strangers["subject"], strangers["row"], strict=True) if not pd.isna(r))
+        lines.append(
+            f"Có {len(strangers)} dòng ghi tên không có trong danh sách thôn, đơn vị: {names}. "
+            f"Đề nghị {OFFICE} kiểm tra, sửa tên cho đúng hoặc bổ sung vào danh sách."
+        )
+    general = errors[errors["subject"].fillna("") == ""]
+    if len(general):
+        lines.append(f"Có {len(general)} lỗi chung của sổ số liệu (tab, cột, cấu hình): {OFFICE} sửa (chi tiết ở bảng kèm theo).")
+    return lines
+
+
 def latest_complete_week(weeks: list[dt.date], now: dt.datetime) -> dt.date | None:
     """The latest report week whose deadline has passed (this Thursday's only after 23:59)."""
     done = [w for w in weeks if deadline(w) <= now]
@@ -113,7 +217,7 @@ def _note(row: pd.Series, target: float) -> str:
 def default_remarks(board: Dashboard, week: dt.date) -> str:
     """'Nhận xét, đề xuất' written from the figures: the pace and the villages that lag (staff may edit it)."""
     campaign = board.ds.campaign
-    cw = board.cw[board.cw["week"] <= week]
+    cw = board.commune_weeks[board.commune_weeks["week"] <= week]
     p = metrics.pace(cw, campaign.household_target, metrics.default_deadline(campaign.phases, week))
     table = board.villages_at(week)
     lagging = metrics.most_needed(table)
@@ -181,8 +285,8 @@ def build(board: Dashboard, week: dt.date, remarks: str | None = None, now: dt.d
     lagging = metrics.behind_target(table)
     missing = board.not_reported(week)
 
-    units_week = max((w for w in board.uw["week"].unique() if w <= week), default=None) if not board.uw.empty else None
-    units = metrics.at_week(board.uw, units_week)
+    units_week = max((w for w in board.unit_weeks["week"].unique() if w <= week), default=None) if not board.unit_weeks.empty else None
+    units = metrics.at_week(board.unit_weeks, units_week)
     staff, officials = (
         int(units["staff"].sum()) if len(units) else int(ds.units["staff"].sum()),
         int(units["installed"].sum()) if len(units) else 0,
@@ -228,19 +332,11 @@ def build(board: Dashboard, week: dt.date, remarks: str | None = None, now: dt.d
         if missing
         else "Tất cả các thôn đã báo cáo đúng tuần."
     )
-    issues = board.issues
-    errors, warnings = int((issues["severity"] == "error").sum()), int((issues["severity"] == "warning").sum())
-    quality = [
-        f"Sổ số liệu có {errors} lỗi (các dòng có lỗi chưa được tính) và {warnings} cảnh báo."
-        if errors or warnings
-        else "Sổ số liệu không có lỗi."
-    ]
-    if errors:
-        by_subject = issues[issues["severity"] == "error"]["subject"].replace("", pd.NA).dropna().value_counts()
-        if len(by_subject):
-            quality.append(
-                "Đề nghị sửa số liệu của: " + ", ".join(f"{n} ({c} ô)" for n, c in by_subject.items()) + " (chi tiết ở bảng kèm theo)."
-            )
+    issues = week_issues(board, week)
+    quality = _quality(issues, week)
+    fixes = tuple(
+        (str(r.who), _where(r.sheet, r.row, r.column, r.cell), str(r.message)) for r in issues[issues["severity"] == "error"].itertuples()
+    )
     week_start = week - dt.timedelta(days=6)
     sections = (
         (
@@ -274,6 +370,7 @@ def build(board: Dashboard, week: dt.date, remarks: str | None = None, now: dt.d
         total=total,
         units=units,
         issues=issues,
+        fixes=fixes,
         signer=campaign.signer,
         signer_title=campaign.signer_title or "PHÓ CHỦ TỊCH",
     )

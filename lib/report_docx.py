@@ -2,7 +2,8 @@
 
 A4 portrait, Times New Roman 13, margins 20/20/30/15 mm, the header block (issuing body left,
 national motto right), the italic place-and-date line, the title, the body with the results
-table and its total row, then "Nơi nhận:" and the signature block.
+table and its total row, then "Nơi nhận:" and the signature block; page numbers from page 2,
+top centre; the week's cells to fix in an attached table ("bảng kèm theo") on a page of its own.
 """
 
 from __future__ import annotations
@@ -12,17 +13,19 @@ import io
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
-from lib.report import TABLE_HEADER, WeeklyReport
+from lib.fmt import fmt_date
+from lib.report import FIXES_HEADER, TABLE_HEADER, WeeklyReport
 
 FONT = "Times New Roman"
 BODY_PT = 13
 TABLE_PT = 11
 WIDTHS_CM = (1.2, 3.8, 1.5, 1.8, 1.8, 1.5, 1.9, 2.5)  # 16,0 cm: the A4 width less 30 + 15 mm margins
+FIXES_WIDTHS_CM = (1.2, 3.5, 4.0, 7.3)
 
 
 def _font(run, size: float = BODY_PT, bold: bool = False, italic: bool = False, underline: bool = False) -> None:
@@ -44,7 +47,7 @@ def _para(
     align=WD_ALIGN_PARAGRAPH.JUSTIFY,
     indent: bool = False,
     after: float = 6,
-):  # noqa: ANN001, ANN202
+):
     paragraph = container.add_paragraph()
     paragraph.alignment = align
     fmt = paragraph.paragraph_format
@@ -56,7 +59,7 @@ def _para(
     return paragraph
 
 
-def _no_borders(table) -> None:  # noqa: ANN001
+def _no_borders(table) -> None:
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         element = OxmlElement(f"w:{edge}")
@@ -65,7 +68,7 @@ def _no_borders(table) -> None:  # noqa: ANN001
     table._tbl.tblPr.append(borders)
 
 
-def _set_widths(table, widths_cm: tuple[float, ...]) -> None:  # noqa: ANN001
+def _set_widths(table, widths_cm: tuple[float, ...]) -> None:
     """Column widths in the table grid too: LibreOffice and Word's fixed layout read the grid, not the cells."""
     table.autofit = False
     layout = OxmlElement("w:tblLayout")
@@ -86,7 +89,7 @@ def _cell_text(
     underline: bool = False,
     size: float = BODY_PT,
     align=WD_ALIGN_PARAGRAPH.CENTER,
-) -> None:  # noqa: ANN001
+) -> None:
     paragraph = (
         cell.paragraphs[0]
         if not cell.paragraphs[0].text and len(cell.paragraphs) == 1 and not cell.paragraphs[0].runs
@@ -109,6 +112,7 @@ def report_docx(report: WeeklyReport) -> bytes:
     normal = document.styles["Normal"]
     normal.font.name, normal.font.size = FONT, Pt(BODY_PT)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+    _page_numbers(section)
 
     header = document.add_table(rows=1, cols=2)
     _no_borders(header)
@@ -149,13 +153,63 @@ def report_docx(report: WeeklyReport) -> bytes:
     for _ in range(3):
         _cell_text(right, "")
     _cell_text(right, report.signer, bold=True, size=13)
+    if report.fixes:
+        _fixes_table(document, report)
 
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
 
 
-def _results_table(document, report: WeeklyReport) -> None:  # noqa: ANN001
+def _page_numbers(section) -> None:
+    """Page numbers from page 2, top centre (Nghị định 30/2020): a PAGE field in the header, none on the first page."""
+    section.different_first_page_header_footer = True
+    section.header_distance = Mm(10)
+    section.first_page_header.paragraphs[0].text = ""  # defined and empty, so no application falls back to the other header
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    run = paragraph.add_run("2")  # what shows until the field is updated; Word and LibreOffice update it on opening
+    _font(run, BODY_PT)
+    field.append(run._r)
+    paragraph._p.append(field)
+
+
+def _fixes_table(document, report: WeeklyReport) -> None:
+    """The attached table the body refers to: the week's errors, village by village, with where and how to fix."""
+    _para(document).add_run().add_break(WD_BREAK.PAGE)
+    _para(document, "BẢNG KÈM THEO", size=14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
+    _para(
+        document,
+        f"Các ô số liệu cần sửa tuần từ ngày {fmt_date(report.week_start)} đến ngày {fmt_date(report.week)}",
+        bold=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        after=0,
+    )
+    _para(
+        document,
+        f"(Kèm theo Báo cáo số      /BC-UBND ngày {fmt_date(report.week)} của UBND xã {report.commune})",
+        italic=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        after=6,
+    )
+    table = document.add_table(rows=1 + len(report.fixes), cols=len(FIXES_HEADER))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for c, title in enumerate(FIXES_HEADER):
+        _cell_text(table.rows[0].cells[c], title, bold=True, size=TABLE_PT)
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    table.rows[0]._tr.get_or_add_trPr().append(repeat)
+    for r, (who, where, message) in enumerate(report.fixes, start=1):
+        table.rows[r]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        for c, text in enumerate((str(r), who, where, message)):
+            _cell_text(table.rows[r].cells[c], text, size=TABLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER if c == 0 else WD_ALIGN_PARAGRAPH.LEFT)
+    _set_widths(table, FIXES_WIDTHS_CM)
+
+
+def _results_table(document, report: WeeklyReport) -> None:
     rows = report.table_rows
     table = document.add_table(rows=1 + len(rows), cols=len(TABLE_HEADER))
     table.style = "Table Grid"

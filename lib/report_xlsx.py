@@ -18,7 +18,7 @@ _HEAD = PatternFill("solid", fgColor="DDE6F0")
 _FONT = "Times New Roman"
 
 
-def _sheet(book: Workbook, title: str, heading: str, subtitle: str, header: tuple[str, ...], widths: tuple[int, ...]):  # noqa: ANN202
+def _sheet(book: Workbook, title: str, heading: str, subtitle: str, header: tuple[str, ...], widths: tuple[int, ...]):
     sheet = book.create_sheet(title)
     sheet.append([heading])
     sheet.append([subtitle])
@@ -43,7 +43,7 @@ def _sheet(book: Workbook, title: str, heading: str, subtitle: str, header: tupl
     return sheet
 
 
-def _row(sheet, values: list[object], text_columns: set[int], bold: bool = False, formats: dict[int, str] | None = None) -> None:  # noqa: ANN001
+def _row(sheet, values: list[object], text_columns: set[int], bold: bool = False, formats: dict[int, str] | None = None) -> None:
     sheet.append([None] * len(values))
     r = sheet.max_row
     for c, value in enumerate(values, start=1):
@@ -107,14 +107,14 @@ def report_xlsx(report: WeeklyReport) -> bytes:
         book,
         "Vấn đề số liệu",
         title,
-        f"Các ô cần sửa trong sổ số liệu — {week}",
-        ("Mức", "Tab", "Ô", "Thôn / đơn vị", "Vấn đề và cách sửa", "Đã nhập"),
-        (10, 16, 8, 22, 70, 18),
+        f"Vấn đề ở các dòng báo cáo tuần này và danh sách thôn, đơn vị — {week}",
+        ("Mức", "Tab", "Ô", "Ai sửa", "Vấn đề và cách sửa", "Đã nhập"),
+        (10, 16, 8, 26, 70, 18),
     )
     for row in report.issues.itertuples():
         _row(
             issues,
-            ["Lỗi" if row.severity == "error" else "Cảnh báo", row.sheet, row.cell, row.subject, row.message, row.value],
+            ["Lỗi" if row.severity == "error" else "Cảnh báo", row.sheet, row.cell, row.who, row.message, row.value],
             {1, 2, 3, 4, 5, 6},
         )
 

@@ -11,7 +11,7 @@ def neutralize(text: object) -> str:
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
-def write_text(cell, value: object) -> None:  # noqa: ANN001 - an openpyxl cell
+def write_text(cell, value: object) -> None:
     """Put sheet text into an openpyxl cell as a string, never as a formula, with its lead neutralized too."""
     cell.value = neutralize(value)
     cell.data_type = "s"

@@ -6,6 +6,7 @@ alias is one line here, not a new if-statement somewhere else.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -59,6 +60,10 @@ class Tab:
         return next(c for c in self.columns if c.field == field_name)
 
 
+# The report form's submission id (lib/outbox.py): it lets a retry find a row already appended. The reader
+# keeps it out of every figure and check; people typing by hand leave it blank.
+SUBMISSION_ID = Column("Mã gửi", "submission", Kind.TEXT, False, ("Mã gửi báo cáo",), "biểu mẫu báo cáo tự ghi; khi nhập tay để trống")
+
 VILLAGES = Tab(
     name="Thôn",
     entity="village",
@@ -108,8 +113,9 @@ VILLAGE_REPORTS = Tab(
         ),
         Column("Số phản ánh đã gửi", "reports_sent", Kind.COUNT, False, ("Số phản ánh", "Phản ánh đã gửi"), "cộng dồn"),
         Column("Ghi chú", "note", Kind.TEXT, False, (), ""),
+        SUBMISSION_ID,
     ),
-    example_rows=(("23/04/2026", "Thôn Trung Hòa", 96, 120, 4, ""),),
+    example_rows=((dt.date(2026, 4, 23), "Thôn Trung Hòa", 96, 120, 4, ""),),
 )
 
 UNITS = Tab(
@@ -150,8 +156,9 @@ UNIT_REPORTS = Tab(
             "cộng dồn đến ngày báo cáo, không lớn hơn tổng số cán bộ",
         ),
         Column("Ghi chú", "note", Kind.TEXT, False, (), ""),
+        SUBMISSION_ID,
     ),
-    example_rows=(("23/04/2026", "UBND xã", 32, ""),),
+    example_rows=((dt.date(2026, 4, 23), "UBND xã", 32, ""),),
 )
 
 CONFIG = Tab(

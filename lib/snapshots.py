@@ -33,8 +33,8 @@ from typing import Any
 
 import pandas as pd
 
-from lib.sources import RawWorkbook
 from lib.validation.model import Dataset
+from lib.workbook import RawWorkbook
 
 _SCHEMA = [
     """CREATE TABLE IF NOT EXISTS snapshots (

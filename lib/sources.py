@@ -20,15 +20,11 @@ import subprocess
 import sys
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lib.workbook import RawWorkbook, Rows, SourceError
 from lib.xlsx_reader import Limits, vn_int, vn_mb
-
-Cell = object  # str | int | float | bool | date | datetime | None
-Rows = list[list[Cell]]
-
 
 _KEY_IN_URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]{20,})")
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]{30,}$")
@@ -42,10 +38,6 @@ def sheet_key(text: str) -> str | None:
     return text if _BARE_KEY.match(text) else None
 
 
-class SourceError(Exception):
-    """The source cannot be read at all; `str(error)` is a Vietnamese message for the user."""
-
-
 class FetchError(SourceError):
     """A remote source failed; `reason` is one of quota, server, network, permission, not_found, malformed, auth, renamed."""
 
@@ -53,25 +45,6 @@ class FetchError(SourceError):
         super().__init__(message)
         self.reason = reason
         self.status = status
-
-
-@dataclass
-class RawWorkbook:
-    """Every tab of a workbook as rows of cell values, plus where and when it was read."""
-
-    tabs: dict[str, Rows]
-    source: str  # a path, a file name or a sheet URL: what the user would recognise
-    kind: str = "xlsx"  # xlsx | sample | upload | google | link
-    fetched_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
-    sheet_url: str | None = None  # set for Google Sheets, so issues can link to a cell
-    gids: dict[str, int] = field(default_factory=dict)  # tab title -> Google sheet id
-    hidden_tabs: frozenset[str] = frozenset()  # titles of tabs hidden in the workbook: never preferred to a visible tab
-
-    def cell_link(self, tab: str, cell: str) -> str | None:
-        """A link that opens the Google Sheet at this cell, when the source is a Google Sheet."""
-        if not self.sheet_url or tab not in self.gids or not cell:
-            return None
-        return f"{self.sheet_url}/edit#gid={self.gids[tab]}&range={cell}"
 
 
 def read_xlsx(data: str | Path | bytes, source: str | None = None, kind: str = "xlsx", limits: Limits | None = None) -> RawWorkbook:

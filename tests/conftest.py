@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from lib.sources import RawWorkbook
 from lib.validation.model import Dataset
-from lib.validation.workbook import validate
+from lib.validation.run import validate
+from lib.workbook import RawWorkbook
 
 # skips: under CI=true a test skipped for a missing tool fails instead (tests/skips.py).
 # pytester: runs a small pytest session inside a test (test_ci.py checks the rule above with it).
@@ -108,7 +108,7 @@ def browser():
         launched.close()
 
 
-def save_workbook(path, tabs: dict[str, list[list[object]]]):  # noqa: ANN001, ANN201 - a pathlib.Path
+def save_workbook(path, tabs: dict[str, list[list[object]]]):
     """Write rows to an .xlsx as typed: text always a text cell (a leading = stays text, never a formula)."""
     from openpyxl import Workbook
 

@@ -90,10 +90,18 @@ class FakeGoogle:
         mock.add_callback(responses.GET, re.compile(re.escape(f"{API}/{KEY}/values:batchGet") + r".*"), callback=self._batch_get)
         mock.add_callback(responses.GET, re.compile(re.escape(f"{API}/") + r"[^/?]+(\?.*)?$"), callback=self._metadata)
         mock.add_callback(responses.GET, re.compile(r"https://docs\.google\.com/spreadsheets/d/[^/]+/export.*"), callback=self._export)
+        # The report form's write path: values:append, values.get of one range (to find a submission id), values.update.
+        self.locale = "vi_VN"  # how USER_ENTERED text would be parsed; RAW keeps text as text in any locale
+        self.appends: list[dict] = []
+        values = re.escape(f"{API}/{KEY}/values/")
+        mock.add_callback(responses.POST, re.compile(values + r"[^?]+:append(\?.*)?$"), callback=self._append)
+        mock.add_callback(responses.GET, re.compile(values + r"[^?]+(\?.*)?$"), callback=self._values_get)
+        mock.add_callback(responses.PUT, re.compile(values + r"[^?]+(\?.*)?$"), callback=self._update)
 
     def fail(self, endpoint: str, *faults: object) -> None:
-        """Queue faults for an endpoint (token, metadata, batchGet, export): a status, 'timeout', 'reset', 'malformed',
-        'truncated' (the connection closes before the body announced by Content-Length is complete), or a `reply(...)`."""
+        """Queue faults for an endpoint (token, metadata, batchGet, export, append, values, update): a status, 'timeout',
+        'reset', 'malformed', 'truncated' (the connection closes before the body announced by Content-Length is complete),
+        a `reply(...)`, or for append 'wrote-then-timeout' (Google wrote the row, the answer never came)."""
         self.faults[endpoint].extend(faults)
 
     def add_tab(self, title: str, rows: list[list[object]]) -> None:
@@ -106,7 +114,7 @@ class FakeGoogle:
 
     def _fault(self, endpoint: str):
         self.calls[endpoint] += 1
-        if not self.faults[endpoint]:
+        if not self.faults[endpoint] or self.faults[endpoint][0] == "wrote-then-timeout":
             return None
         fault = self.faults[endpoint].popleft()
         if fault == "timeout":
@@ -170,6 +178,113 @@ class FakeGoogle:
                 return (400, {"Content-Type": "application/json"}, json.dumps(body))
             value_ranges.append({"range": a1, "majorDimension": "ROWS", "values": self.tabs[title]})
         return (200, {"Content-Type": "application/json"}, json.dumps({"spreadsheetId": KEY, "valueRanges": value_ranges}))
+
+    # --- the write path -------------------------------------------------------------------
+
+    def rows(self, title: str) -> list[list[object]]:
+        """A tab's rows as batchGet returns them."""
+        return self.tabs[title]
+
+    @staticmethod
+    def _range(request, suffix: str = "") -> tuple[str, int | None, int, int | None]:
+        """(tab title, first row 1-based or None, first column 0-based, last column 0-based or None) of the URL's A1 range."""
+        a1 = unquote(urlparse(request.url).path.split("/values/", 1)[1])
+        a1 = a1.removesuffix(suffix)
+        title, _, cells = a1.rpartition("!") if "!" in a1 else (a1, "", "")
+        title = title[1:-1].replace("''", "'") if title.startswith("'") else title
+        parts = [re.fullmatch(r"([A-Z]*)(\d*)", p) for p in cells.split(":")] if cells else []
+
+        def col(letters: str) -> int:
+            n = 0
+            for ch in letters:
+                n = n * 26 + ord(ch) - 64
+            return n - 1
+
+        first_row = int(parts[0].group(2)) if parts and parts[0].group(2) else None
+        first_col = col(parts[0].group(1)) if parts and parts[0].group(1) else 0
+        last_col = col(parts[-1].group(1)) if parts and parts[-1].group(1) else None
+        return title, first_row, first_col, last_col
+
+    def _entered(self, value: object, option: str) -> object:
+        """A value as Sheets stores it: RAW as sent; USER_ENTERED text parsed the way the sheet's locale parses typing."""
+        if option == "RAW" or not isinstance(value, str):
+            return value
+        m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", value.strip())
+        if m:
+            a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+            day, month = (a, b) if self.locale == "vi_VN" else (b, a)
+            try:
+                return (dt.date(year, month, day) - SHEETS_EPOCH).days
+            except ValueError:
+                return value  # not a date in this locale: stays text
+        return value
+
+    def _append(self, request):
+        queued = self.faults["append"]
+        wrote_then_timeout = bool(queued) and queued[0] == "wrote-then-timeout"
+        if wrote_then_timeout:
+            queued.popleft()
+            self.calls["append"] += 1
+        elif (fault := self._fault("append")) is not None:
+            return fault
+        query = parse_qs(urlparse(request.url).query)
+        body = json.loads(request.body)
+        title, first_row, first_col, _ = self._range(request, ":append")
+        if title not in self.tabs:
+            return reply(400, {"error": {"code": 400, "message": f"Unable to parse range: {title}", "status": "INVALID_ARGUMENT"}})
+        option = query["valueInputOption"][0]
+        self.appends.append({"query": query, "body": body, "tab": title})
+        rows = self.tabs[title]
+        # The table: from the range's row down to the last row before a blank one; the new row goes right below it.
+        start = (first_row or 1) - 1
+        while start < len(rows) and not any(v != "" for v in rows[start]):
+            start += 1
+        end = start
+        while end < len(rows) and any(v != "" for v in rows[end]):
+            end += 1
+        new = [""] * first_col + [self._entered(v, option) for v in body["values"][0]]
+        while new and new[-1] == "":
+            new.pop()
+        if query.get("insertDataOption", ["OVERWRITE"])[0] == "INSERT_ROWS":
+            rows.insert(end, new)
+        else:
+            rows[end : end + 1] = [new]
+        written = f"'{title}'!A{end + 1}:{chr(65 + len(new) - 1)}{end + 1}"
+        if wrote_then_timeout:
+            raise requests.exceptions.ReadTimeout("fake read timeout after the row was written")
+        updates = {"spreadsheetId": KEY, "updatedRange": written, "updatedRows": 1, "updatedColumns": len(new), "updatedCells": len(new)}
+        return (200, {"Content-Type": "application/json"}, json.dumps({"spreadsheetId": KEY, "tableRange": title, "updates": updates}))
+
+    def _values_get(self, request):
+        if (fault := self._fault("values")) is not None:
+            return fault
+        title, first_row, first_col, last_col = self._range(request)
+        if title not in self.tabs:
+            return reply(400, {"error": {"code": 400, "message": f"Unable to parse range: {title}", "status": "INVALID_ARGUMENT"}})
+        last = first_col if last_col is None else last_col
+        columns = [[row[c] if c < len(row) else "" for row in self.tabs[title]] for c in range(first_col, last + 1)]
+        for column in columns:
+            while column and column[-1] == "":
+                column.pop()
+        body = {"range": title, "majorDimension": "COLUMNS"} | ({"values": columns} if any(columns) else {})
+        return (200, {"Content-Type": "application/json"}, json.dumps(body))
+
+    def _update(self, request):
+        if (fault := self._fault("update")) is not None:
+            return fault
+        title, first_row, first_col, _ = self._range(request)
+        option = parse_qs(urlparse(request.url).query)["valueInputOption"][0]
+        rows = self.tabs[title]
+        for r, values in enumerate(json.loads(request.body)["values"]):
+            index = (first_row or 1) - 1 + r
+            while len(rows) <= index:
+                rows.append([])
+            row = rows[index]
+            for c, value in enumerate(values):
+                while len(row) <= first_col + c:
+                    row.append("")
+                row[first_col + c] = self._entered(value, option)
+        return (200, {"Content-Type": "application/json"}, json.dumps({"spreadsheetId": KEY, "updatedCells": 1}))
 
     def _export(self, request):
         if (fault := self._fault("export")) is not None:
@@ -259,6 +374,80 @@ class SlowGoogle:
 
     def __exit__(self, *exc: object) -> None:
         self.stop.set()
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
+class LoopbackGoogle:
+    """FakeGoogle's answers served over real HTTP on 127.0.0.1, for a real `streamlit run` and `python -m lib` (browser tests).
+
+    `info()` is a service account whose token URI points here; `api` is the Sheets API root to put in
+    SONGIANG_SHEETS_API; `fake` is the FakeGoogle behind it (its tabs, appends and calls).
+    """
+
+    def __init__(self, tabs: dict[str, list[list[object]]]) -> None:
+        import http.server
+        import threading
+        from types import SimpleNamespace
+
+        class NoMock:
+            @staticmethod
+            def add_callback(*args: object, **kwargs: object) -> None:
+                pass
+
+        self.fake = FakeGoogle(NoMock(), tabs)
+        lock = threading.Lock()
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:  # quiet
+                pass
+
+            def _answer(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0) or 0))
+                request = SimpleNamespace(url=f"{outer.root}{self.path}", body=body)
+                path = urlparse(self.path).path
+                fake = outer.fake
+                if path == "/token":
+                    route = fake._token
+                elif path.endswith("/values:batchGet"):
+                    route = fake._batch_get
+                elif "/values/" in path and self.command == "POST":
+                    route = fake._append
+                elif "/values/" in path and self.command == "PUT":
+                    route = fake._update
+                elif "/values/" in path:
+                    route = fake._values_get
+                else:
+                    route = fake._metadata
+                with lock:
+                    status, headers, text = route(request)
+                data = text if isinstance(text, bytes) else text.encode()
+                self.send_response(status)
+                for name, value in {**headers, "Content-Length": str(len(data))}.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = do_PUT = _answer
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.root = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.api = f"{self.root}/v4/spreadsheets"
+
+    def info(self) -> dict[str, str]:
+        return service_account_info() | {"token_uri": f"{self.root}/token"}
+
+    def __enter__(self) -> LoopbackGoogle:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(timeout=5)

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from conftest import D1, D2, REPORTS, TODAY, UNIT_REPORTS, UNITS, VILLAGES, save_workbook
 from lib import dashboard, messages, metrics, phases
 from lib.fmt import fmt_int, fmt_pct
-from lib.loading import _GENERATIONS
+from lib.live import resolve
 from lib.pipeline import load
 from lib.sample import SampleSpec, write_xlsx
 from views import SCREENS
@@ -22,7 +22,6 @@ PAGES = [s.script.removeprefix("views/").removesuffix(".py") for s in SCREENS]
 def fresh_caches():
     st.cache_data.clear()
     st.cache_resource.clear()
-    _GENERATIONS.clear()
     yield
     st.cache_data.clear()
     st.cache_resource.clear()
@@ -38,7 +37,7 @@ def workbook(tmp_path, monkeypatch):
 
 @pytest.fixture
 def board(workbook):
-    return dashboard.build(load(str(workbook), TODAY))
+    return dashboard.build(load(resolve(str(workbook)), TODAY).ds)
 
 
 def table(at: AppTest, column: str):
@@ -77,7 +76,7 @@ def test_overview_shows_the_figures_lib_computes(board):
         "Trên tổng số hộ": fmt_pct(now["rate_all"]),
         "Tiến độ": shown["Tiến độ"],
     }
-    p = metrics.pace(board.cw, 0.7, metrics.default_deadline(board.ds.campaign.phases, s.as_of))
+    p = metrics.pace(board.commune_weeks, 0.7, metrics.default_deadline(board.ds.campaign.phases, s.as_of))
     assert shown["Tiến độ"] == ("Đã đạt" if p.reached else "Kịp" if p.on_pace else "Chậm")
     villages = board.villages_at(s.as_of)
     lagging = table(at, "needed")
@@ -93,7 +92,7 @@ def test_choosing_a_deadline_changes_the_pace_needed(board):
     import datetime as dt
 
     deadline = dt.date(2026, 5, 28)  # one week after the fixture's last report
-    p = metrics.pace(board.cw, 0.7, deadline)
+    p = metrics.pace(board.commune_weeks, 0.7, deadline)
     assert not p.on_pace and p.remaining > 0  # the fixture is behind: 57 % at 21/05
     at = open_page()
     at.date_input(key="deadline").set_value(deadline).run()
@@ -151,7 +150,7 @@ def test_units_page_shows_units_below_target_first(board):
 
 def test_phases_page_shows_each_phase_result(board):
     at = open_page("phases")
-    results = phases.phase_results(board.ds, board.cw, board.ow)
+    results = phases.phase_results(board.ds, board.commune_weeks, board.official_weeks)
     shown = [m.value for m in at.metric if m.label == "Hộ dân cuối giai đoạn"]
     assert shown == [fmt_pct(r.rate_end) for r in results if r.end_week is not None]
 
@@ -206,11 +205,22 @@ def test_report_page_offers_the_week_the_downloads_and_the_zalo_message(board):
     assert at.selectbox(key="report_week").value == week
     assert at.code[0].value == messages.weekly_summary(board, week)
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["Tải báo cáo .docx", "Tải bảng số liệu .xlsx"]
+    assert labels == ["Tải báo cáo .docx", "Tải bản PDF", "Tải bảng số liệu .xlsx"]
     earlier = board.weeks[-2]
     at.selectbox(key="report_week").set_value(earlier).run()
     assert at.code[0].value == messages.weekly_summary(board, earlier)
     assert any(f"{earlier:%d/%m/%Y}" in m.value for m in at.markdown)
+
+
+def test_without_libreoffice_the_pdf_button_says_why(workbook, monkeypatch):
+    from lib import office
+
+    monkeypatch.setattr(office, "soffice", lambda: None)
+    at = open_page("report")
+    assert not at.exception
+    pdf = next(b for b in at.get("download_button") if b.proto.label == "Tải bản PDF")
+    assert pdf.proto.disabled and pdf.proto.help == office.NOT_INSTALLED
+    assert office.NOT_INSTALLED in [c.value for c in at.caption]
 
 
 AUTH = {

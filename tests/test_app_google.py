@@ -8,8 +8,8 @@ from streamlit.testing.v1 import AppTest
 from test_snapshots import PASSWORD_SHAPES, on_port, shows_no_password, socket_closed
 
 from conftest import TODAY
-from lib import live
-from lib.loading import _GENERATIONS, REFRESH_INTERVAL_SECONDS, may_force_read
+from lib import live, pipeline
+from lib.loading import REFRESH_INTERVAL_SECONDS, may_force_read
 from lib.sample import SampleSpec, build
 
 TIMEOUT = 60
@@ -53,7 +53,6 @@ def clean(monkeypatch):
     monkeypatch.setattr("lib.google_sheets.RetryPolicy.sleep", staticmethod(no_wait))
     st.cache_data.clear()
     st.cache_resource.clear()
-    _GENERATIONS.clear()
     live.forget_readers()
     yield
     st.cache_resource.clear()
@@ -165,7 +164,7 @@ def test_secrets_never_reach_logs_or_exported_files(google, tmp_path, caplog, ca
     refresh(at, clock)
     at.switch_page("views/report.py").run()
     assert not at.exception
-    board = live.load(live.resolve(SHEET_URL, service_account_info(), f"sqlite:///{tmp_path / 'snap.sqlite'}"), TODAY)
+    board = pipeline.load(live.resolve(SHEET_URL, service_account_info(), f"sqlite:///{tmp_path / 'snap.sqlite'}"), TODAY)
     from lib import dashboard
 
     built = report.build(dashboard.build(board.ds), dashboard.build(board.ds).weeks[-1])

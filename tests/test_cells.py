@@ -3,7 +3,7 @@
 import pytest
 
 from conftest import D1, D2, D3, REPORTS, TODAY, UNIT_REPORTS, UNITS, VILLAGES, book, check, codes
-from lib.validation.workbook import validate
+from lib.validation.run import validate
 
 
 def test_header_below_title_rows_and_extra_columns_is_found_with_real_cell_addresses():
@@ -202,4 +202,4 @@ def test_a_roster_longer_than_twice_a_province_is_read_up_to_the_limit_and_says_
     too_many = ds.issues[ds.issues["code"] == "too_many_rows"]
     assert too_many[["sheet", "severity"]].values.tolist() == [["Thôn", "error"]]
     assert "chỉ đọc 3.000 thôn đầu tiên, từ dòng 3002 trở đi không được đọc" in too_many.iloc[0]["message"]
-    assert len(dashboard.build(ds).vw) == 3_000 * 2
+    assert len(dashboard.build(ds).village_weeks) == 3_000 * 2

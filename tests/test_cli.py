@@ -12,9 +12,9 @@ import pytest
 
 from conftest import TODAY
 from lib.__main__ import _parser, main
+from lib.live import resolve
 from lib.pipeline import load
 from lib.sample import SampleSpec, build, write_xlsx
-from lib.template import write_template
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -74,7 +74,7 @@ def test_the_sample_shows_each_planted_mistake_once(sample_path):
 def test_json_figures_equal_the_pipeline(sample_path):
     from lib import metrics
 
-    ds = load(str(sample_path), TODAY)
+    ds = load(resolve(str(sample_path)), TODAY).ds
     s = metrics.summary(ds)
     summary = json.loads(run("check", str(sample_path), "--json", "--today", TODAY.isoformat()).stdout)["summary"]
     assert (summary["installed_households"], summary["officials_installed"]) == (s.installed_households, s.officials_installed)
@@ -104,47 +104,23 @@ def test_check_exits_2_with_a_message_and_no_traceback_when_unreadable(tmp_path,
     assert done.stderr.startswith("Lỗi: ") and "Traceback" not in done.stderr
 
 
-def test_template_with_example_rows_reads_with_zero_errors(tmp_path):
-    path = tmp_path / "mau.xlsx"
-    assert main(["template", str(path), "--examples"]) == 0
-    ds = load(str(path), TODAY)
-    assert ds.error_count == 0, ds.issues.to_dict(orient="records")
-    assert ds.rows["Báo cáo thôn"] == {"read": 1, "accepted": 1, "rejected": 0}
-    assert ds.campaign.household_target == 0.7 and len(ds.campaign.phases) == 3
-
-
-def test_template_has_instructions_frozen_headers_dropdowns_and_number_checks(tmp_path):
-    from openpyxl import load_workbook
-
-    path = tmp_path / "mau.xlsx"
-    write_template(path)
-    wb = load_workbook(path)
-    assert wb.sheetnames[0] == "Hướng dẫn"
-    reports = wb["Báo cáo thôn"]
-    assert reports.freeze_panes == "A2"
-    checks = {dv.type: dv for dv in reports.data_validations.dataValidation}
-    assert checks["list"].formula1 == "='Thôn'!$A$2:$A$2000"
-    assert checks["whole"].operator == "greaterThanOrEqual" and checks["whole"].formula1 == "0"
-    assert "date" in checks
-
-
 def test_the_sample_generator_is_deterministic(tmp_path):
     assert build(SampleSpec()) == build(SampleSpec())
     a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
     write_xlsx(SampleSpec(villages=30), a)
     write_xlsx(SampleSpec(villages=30), b)
-    assert load(str(a), TODAY).village_reports.equals(load(str(b), TODAY).village_reports)
+    assert load(resolve(str(a)), TODAY).ds.village_reports.equals(load(resolve(str(b)), TODAY).ds.village_reports)
 
 
 def test_the_bundled_sample_is_what_the_generator_makes(sample_path, tmp_path):
     fresh = write_xlsx(SampleSpec(), tmp_path / "fresh.xlsx")
-    ours, theirs = load(str(sample_path), TODAY), load(str(fresh), TODAY)
+    ours, theirs = load(resolve(str(sample_path)), TODAY).ds, load(resolve(str(fresh)), TODAY).ds
     assert ours.village_reports.equals(theirs.village_reports)
     assert hashlib.sha1(ours.issues.to_csv().encode()).digest() == hashlib.sha1(theirs.issues.to_csv().encode()).digest()
 
 
 def test_the_sample_has_realistic_sizes(sample_path):
-    ds = load(str(sample_path), TODAY)
+    ds = load(resolve(str(sample_path)), TODAY).ds
     assert 20 <= len(ds.villages) <= 30 and 15 <= len(ds.units) <= 20
     assert ds.villages["households"].between(80, 300).all()
     share = ds.villages["smartphone_households"] / ds.villages["households"]
@@ -154,7 +130,7 @@ def test_the_sample_has_realistic_sizes(sample_path):
 
 def test_larger_workbooks_for_benchmarks(tmp_path):
     path = write_xlsx(SampleSpec(villages=300, units=40, weeks=6), tmp_path / "big.xlsx")
-    ds = load(str(path), TODAY)
+    ds = load(resolve(str(path)), TODAY).ds
     assert len(ds.villages) == 300 and ds.villages["key"].is_unique
 
 
@@ -229,7 +205,7 @@ def test_sample_refuses_a_size_out_of_range_in_one_vietnamese_line(tmp_path, opt
     [
         ("template", "mau.csv", "Lỗi: Tệp ra '{out}' phải có đuôi .xlsx."),
         ("sample", "mau.csv", "Lỗi: Tệp ra '{out}' phải có đuôi .xlsx."),
-        ("report", "bao-cao.pdf", "Lỗi: Tệp ra '{out}' phải có đuôi .docx, .xlsx hoặc .txt."),
+        ("report", "bao-cao.odt", "Lỗi: Tệp ra '{out}' phải có đuôi .docx, .xlsx, .txt hoặc .pdf."),
     ],
 )
 def test_an_output_file_with_an_unknown_extension_is_refused_before_anything_is_written(tmp_path, small_book, command, name, message):
@@ -302,7 +278,14 @@ def documented_options(command: str) -> list[str]:
 
 def test_no_command_prints_a_traceback_for_help_or_garbage(tmp_path):
     # what each command needs before an option can be wrong: a source that does not exist, a file name
-    needs = {"check": ["rac"], "snapshot": ["rac"], "report": ["rac", "--out", "rac.txt"], "template": ["rac.xlsx"], "sample": ["rac.xlsx"]}
+    needs = {
+        "check": ["rac"],
+        "snapshot": ["rac"],
+        "report": ["rac", "--out", "rac.txt"],
+        "template": ["rac.xlsx"],
+        "sample": ["rac.xlsx"],
+        "links": ["rac", "--base-url", "https://bang.example.vn"],
+    }
     problems = []
     for args in (["--help"], ["--no-such-option"], ["no-such-command"], []):
         done = run(*args, cwd=tmp_path)

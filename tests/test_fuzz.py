@@ -24,7 +24,7 @@ from lib.normalize import header_key
 from lib.pipeline import check_result
 from lib.report import build as build_report
 from lib.sources import RawWorkbook
-from lib.validation.workbook import validate
+from lib.validation.run import validate
 from lib.xlsx_reader import Limits, Refused, fill_merged
 
 settings.register_profile("ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -185,7 +185,7 @@ def test_any_workbook_validates_without_an_exception_and_rows_add_up(raw):
     read_tabs_are_the_right_ones(raw, ds)
     dates_are_in_the_window(ds)
     board = dashboard.build(ds)
-    result = check_result(ds)
+    result = check_result(board)
     assert len(result["villages"]) == len(ds.villages)
     if board.weeks:
         report = build_report(board, board.weeks[-1])

@@ -9,11 +9,13 @@ import responses
 from fake_google import KEY, SHEET_URL, FakeGoogle, SlowGoogle, key_material, reply, service_account_info, xlsx_bytes
 
 from conftest import TODAY
-from lib import live
-from lib.google_sheets import FetchError, RetryPolicy, ServiceAccountReader, read_link, sheet_key
+from lib import dashboard, live
+from lib.google_sheets import FetchError, RetryPolicy, ServiceAccountReader, read_link
+from lib.live import resolve
 from lib.pipeline import check_result, load
 from lib.sample import SampleSpec, build
-from lib.validation.workbook import validate
+from lib.sources import sheet_key
+from lib.validation.run import validate
 
 TABS = build(SampleSpec(villages=6, units=4, weeks=5, seed=3))
 
@@ -22,6 +24,12 @@ TABS = build(SampleSpec(villages=6, units=4, weeks=5, seed=3))
 def google():
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         yield FakeGoogle(mock, TABS)
+
+
+@pytest.fixture(autouse=True)
+def history_in_a_throwaway_store(tmp_path, monkeypatch):
+    """Commands on a Google Sheet keep its history where the app does (SONGIANG_STORE); here, a throw-away file."""
+    monkeypatch.setenv("SONGIANG_STORE", f"sqlite:///{tmp_path / 'snapshots.sqlite'}")
 
 
 @pytest.fixture
@@ -74,7 +82,7 @@ def test_a_sheet_read_through_the_api_validates_like_the_xlsx(google, reader, tm
 
     api = validate(reader.read(KEY), TODAY)
     path = write_xlsx(SampleSpec(villages=6, units=4, weeks=5, seed=3), tmp_path / "same.xlsx")
-    local = load(str(path), TODAY)
+    local = load(resolve(str(path)), TODAY).ds
     assert api.village_reports.drop(columns="row").equals(local.village_reports.drop(columns="row"))
     assert list(api.issues["code"]) == list(local.issues["code"])
 
@@ -178,7 +186,7 @@ def test_check_with_a_sheet_url_prints_the_same_json_contract(google, tmp_path, 
     assert status in (0, 1)
     assert set(result) == {"source", "rows", "issues", "summary", "villages"}
     assert result["source"] == f"https://docs.google.com/spreadsheets/d/{KEY}/edit"
-    expected = check_result(validate(ServiceAccountReader(service_account_info()).read(KEY), TODAY))
+    expected = check_result(dashboard.build(validate(ServiceAccountReader(service_account_info()).read(KEY), TODAY)))
     assert result["summary"] == expected["summary"] and result["villages"] == expected["villages"]
 
 

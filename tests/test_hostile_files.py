@@ -23,7 +23,7 @@ import pytest
 
 from conftest import REPORTS, TODAY, UNIT_REPORTS, UNITS, VILLAGES
 from lib.sources import LIMITS, SourceError, read_xlsx
-from lib.validation.workbook import validate
+from lib.validation.run import validate
 from lib.xlsx_reader import MB, Limits
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -356,14 +356,14 @@ def test_check_on_a_fifo_exits_2_with_one_vietnamese_line(tmp_path, name):
 
 
 def test_a_hostile_file_in_place_of_the_source_keeps_the_last_good_figures_on_screen(tmp_path, sample_path):
-    from lib import live
+    from lib import live, pipeline
 
     path = tmp_path / "so_lieu.xlsx"
     path.write_bytes(sample_path.read_bytes())
     config = live.resolve(str(path), store_url=f"sqlite:///{tmp_path / 'snap.sqlite'}")
-    good = live.load(config, TODAY)
+    good = pipeline.load(config, TODAY)
     path.write_bytes(xlsx({"Thôn": '<sheetData><row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'}))
-    shown = live.load(config, TODAY)
+    shown = pipeline.load(config, TODAY)
     assert not shown.fresh
     assert str(shown.problem).startswith(f"Không đọc được '{path}': tab 'Thôn' có dữ liệu ở ô XFD1048576")
     assert shown.ds.village_reports.equals(good.ds.village_reports)

@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -14,22 +15,23 @@ from openpyxl import load_workbook
 from skips import skips_fail
 
 from conftest import D1, D2, REPORTS, TODAY, VILLAGES, book
-from lib import dashboard, messages
+from lib import dashboard, messages, office
 from lib.config import TIMEZONE
 from lib.fmt import fmt_signed
+from lib.live import resolve
 from lib.pipeline import load
-from lib.report import build, latest_complete_week
+from lib.report import FIXES_HEADER, build, latest_complete_week
 from lib.report_docx import report_docx
 from lib.report_xlsx import report_xlsx
 from lib.safe_text import neutralize
-from lib.validation.workbook import validate
+from lib.validation.run import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def sample_board():
-    return dashboard.build(load(str(ROOT / "data" / "sample_son_giang.xlsx"), TODAY))
+    return dashboard.build(load(resolve(str(ROOT / "data" / "sample_son_giang.xlsx")), TODAY).ds)
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +127,11 @@ def test_the_body_states_both_rates_the_change_and_the_villages_behind(sample_re
     assert "57,9 % tổng số hộ" in body and "tăng 22 hộ (+0,7 điểm phần trăm)" in body
     assert "Thôn Khe Tre (44,7 %, cần thêm 53 hộ)" in body
     assert "Thôn chưa báo cáo tuần này: Thôn Kim Cương" in body
-    assert "Sổ số liệu có 5 lỗi" in body
+    # The sample's four errors sit on rows of April to July: November's report is about November's rows.
+    assert (
+        "Các dòng báo cáo tuần 26/11/2026 và danh sách thôn, đơn vị không có lỗi; có 1 cảnh báo cần xem lại (bảng .xlsx kèm theo)." in body
+    )
+    assert "Đề nghị sửa số liệu" not in body and "bảng kèm theo" not in body
 
 
 def test_the_preview_table_and_the_file_name_of_a_small_commune():
@@ -174,14 +180,15 @@ def test_the_xlsx_has_the_same_tables_ready_to_print(sample_board, sample_report
     assert sum(r[4] for r in data[:-1]) == 2631
     assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4) and sheet.page_setup.orientation == "portrait"
     assert sheet.print_title_rows == "$4:$4"
-    assert wb["Vấn đề số liệu"].max_row - 4 == len(sample_report.issues)
+    issues = [[c.value for c in row] for row in wb["Vấn đề số liệu"].iter_rows(min_row=5)]
+    assert [row[:4] for row in issues] == [["Cảnh báo", "Báo cáo thôn", "C456", "Thôn Quang Thủy"]]  # the week's only issue
     assert wb["Đơn vị"].max_row - 4 == len(sample_report.units)
 
 
 def test_sheet_text_is_never_a_formula_in_the_exports():
     hostile = '=HYPERLINK("http://evil.example","bấm")'
     villages = VILLAGES + [[hostile, "", 100, 50], ["+cmd|' /C calc'!A0", "", 90, 40], ["@SUM(1+1)*cmd", "", 80, 30]]
-    raw = book(Thon=villages, Bao_cao_thon=REPORTS + [[D2, hostile, 10], [D1, "-2+3", 5]])
+    raw = book(Thon=villages, Bao_cao_thon=REPORTS + [[D2, hostile, 10], [D2, "-2+3", 5]])
     board = dashboard.build(validate(raw, TODAY))
     report = build(board, D2)
     wb = load_workbook(io.BytesIO(report_xlsx(report)))
@@ -222,7 +229,12 @@ def test_the_default_week_is_the_latest_whose_deadline_has_passed(sample_board, 
     assert latest_complete_week(sample_board.weeks, now.replace(tzinfo=TIMEZONE)) == week
 
 
-@pytest.mark.parametrize("suffix", [".docx", ".xlsx", ".txt"])
+NO_LIBREOFFICE = pytest.mark.skipif(
+    office.unavailable() is not None, reason="LibreOffice is not installed (apt-get install libreoffice-writer-nogui)"
+)
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".xlsx", ".txt", pytest.param(".pdf", marks=NO_LIBREOFFICE)])
 def test_the_report_command_writes_each_format(tmp_path, suffix, capsys):
     from lib.__main__ import main
 
@@ -246,6 +258,8 @@ def test_the_report_command_writes_each_format(tmp_path, suffix, capsys):
     assert "26/11/2026" in capsys.readouterr().out
     if suffix == ".docx":
         assert "Tổng cộng" in texts(Document(str(out)))
+    if suffix == ".pdf":
+        assert out.read_bytes().startswith(b"%PDF-") and pdf_pages(out.read_bytes()) == 2
 
 
 def test_the_report_command_refuses_a_week_without_figures(tmp_path, capsys):
@@ -255,18 +269,127 @@ def test_the_report_command_refuses_a_week_without_figures(tmp_path, capsys):
     assert "không có số liệu tuần 2026-11-27" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
-def test_the_docx_renders_to_one_or_two_a4_pages(sample_report, tmp_path):
-    assert len(sample_report.villages) == 24
-    docx = tmp_path / "bao-cao.docx"
-    docx.write_bytes(report_docx(sample_report))
-    subprocess.run(
-        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)], check=True, capture_output=True, timeout=180
+# --- the week's issues -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def mistakes_board():
+    """April's error (D1), a roster error, and in the week of D2: a bad figure, two names not on the roster, an unreadable date."""
+    villages = VILLAGES + [["Thôn Khe Tre", "", 100, 120]]  # more smartphone households than households
+    reports = REPORTS + [
+        [D1, "Thôn Yên Thọ", "abc"],
+        [D2, "Thôn Mới", 12],
+        [D2, "Thôn Khe Tree", 5],
+        [D2, "Thôn Yên Thọ", "12,5"],
+        ["4/30/2026", "Thôn 1", 95],  # typed below the rows of 23/04: it belongs to that week
+    ]
+    return dashboard.build(validate(book(Thon=villages, Bao_cao_thon=reports), TODAY))
+
+
+def test_the_report_lists_the_issues_of_its_week_and_the_rosters_not_earlier_weeks(mistakes_board):
+    april = build(mistakes_board, D1)
+    assert dict(april.sections)["5. Chất lượng số liệu"] == (
+        "Các dòng báo cáo tuần 16/04/2026 và danh sách thôn, đơn vị có 2 lỗi (các dòng có lỗi chưa được tính).",
+        "Đề nghị sửa số liệu của: Thôn Yên Thọ (1 ô), Thôn Khe Tre (1 ô) (chi tiết ở bảng kèm theo).",
     )
-    pdf = (tmp_path / "bao-cao.pdf").read_bytes()
-    pages = re.findall(rb"/Type\s*/Page[^s]", pdf)
+    assert [(who, where) for who, where, _ in april.fixes] == [
+        ("Thôn Yên Thọ", "Báo cáo thôn, dòng 6, cột Số hộ đã cài đặt (C6)"),
+        ("Thôn Khe Tre", "Thôn, dòng 5, cột Số hộ có điện thoại thông minh (D5)"),
+    ]
+    week = build(mistakes_board, D2)
+    assert [(r.cell, r.code) for r in week.issues.itertuples()] == [
+        ("A10", "bad_date"),
+        ("C9", "not_whole"),
+        ("B7", "unknown_village"),
+        ("B8", "unknown_village"),
+        ("D5", "smartphone_exceeds_households"),
+    ]
+    assert "C6" not in set(week.issues["cell"])  # April's "abc" stays in April's report
+
+
+def test_a_name_not_on_the_roster_goes_to_the_commune_office_never_asked_as_a_village(mistakes_board):
+    quality = dict(build(mistakes_board, D2).sections)["5. Chất lượng số liệu"]
+    assert quality == (
+        "Các dòng báo cáo tuần 23/04/2026 và danh sách thôn, đơn vị có 5 lỗi (các dòng có lỗi chưa được tính).",
+        "Đề nghị sửa số liệu của: Thôn 1 (1 ô), Thôn Yên Thọ (1 ô), Thôn Khe Tre (1 ô) (chi tiết ở bảng kèm theo).",
+        "Có 2 dòng ghi tên không có trong danh sách thôn, đơn vị: “Thôn Mới” (dòng 7), “Thôn Khe Tree” (dòng 8). "
+        "Đề nghị Phòng Văn hóa – Xã hội kiểm tra, sửa tên cho đúng hoặc bổ sung vào danh sách.",
+    )
+
+
+def test_the_docx_attaches_the_table_its_body_refers_to(mistakes_board, sample_report):
+    report = build(mistakes_board, D2)
+    document = Document(io.BytesIO(report_docx(report)))
+    body = [p.text for p in document.paragraphs]
+    assert "BẢNG KÈM THEO" in body
+    assert "Các ô số liệu cần sửa tuần từ ngày 17/04/2026 đến ngày 23/04/2026" in body
+    table = document.tables[-1]
+    rows = [[c.text for c in row.cells] for row in table.rows]
+    assert rows[0] == list(FIXES_HEADER)
+    assert [r[:3] for r in rows[1:]] == [
+        ["1", "Thôn 1", "Báo cáo thôn, dòng 10, cột Ngày báo cáo (A10)"],
+        ["2", "Thôn Yên Thọ", "Báo cáo thôn, dòng 9, cột Số hộ đã cài đặt (C9)"],
+        ["3", "Phòng Văn hóa – Xã hội (tên “Thôn Mới” không có trong danh sách)", "Báo cáo thôn, dòng 7, cột Tên thôn (B7)"],
+        ["4", "Phòng Văn hóa – Xã hội (tên “Thôn Khe Tree” không có trong danh sách)", "Báo cáo thôn, dòng 8, cột Tên thôn (B8)"],
+        ["5", "Thôn Khe Tre", "Thôn, dòng 5, cột Số hộ có điện thoại thông minh (D5)"],
+    ]
+    assert rows[2][3].startswith("Ô C9 (Số hộ đã cài đặt): số lượng phải là số nguyên")
+    # A week without errors refers to no table and has none: the signature block is the last table.
+    plain = Document(io.BytesIO(report_docx(sample_report)))
+    assert "BẢNG KÈM THEO" not in [p.text for p in plain.paragraphs]
+    assert plain.tables[-1].rows[0].cells[0].paragraphs[0].text == "Nơi nhận:"
+
+
+def test_the_xlsx_issues_tab_lists_the_weeks_issues_and_who_fixes_them(mistakes_board):
+    wb = load_workbook(io.BytesIO(report_xlsx(build(mistakes_board, D2))))
+    sheet = wb["Vấn đề số liệu"]
+    assert [c.value for c in sheet[4]] == ["Mức", "Tab", "Ô", "Ai sửa", "Vấn đề và cách sửa", "Đã nhập"]
+    assert [[c.value for c in row][1:4] for row in sheet.iter_rows(min_row=5)] == [
+        ["Báo cáo thôn", "A10", "Thôn 1"],
+        ["Báo cáo thôn", "C9", "Thôn Yên Thọ"],
+        ["Báo cáo thôn", "B7", "Phòng Văn hóa – Xã hội (tên “Thôn Mới” không có trong danh sách)"],
+        ["Báo cáo thôn", "B8", "Phòng Văn hóa – Xã hội (tên “Thôn Khe Tree” không có trong danh sách)"],
+        ["Thôn", "D5", "Thôn Khe Tre"],
+    ]
+
+
+# --- page numbers and the PDF ------------------------------------------------------------------
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def test_page_numbers_are_a_page_field_top_centre_from_page_two(sample_report):
+    section = Document(io.BytesIO(report_docx(sample_report))).sections[0]
+    assert section.different_first_page_header_footer
+    assert section._sectPr.find(f"{W}titlePg") is not None
+    header = section.header
+    assert not header.is_linked_to_previous
+    fields = header._element.findall(f".//{W}fldSimple")
+    assert [f.get(f"{W}instr") for f in fields] == ["PAGE"]
+    assert header.paragraphs[0].alignment == 1  # centre
+    first = section.first_page_header
+    assert not first.is_linked_to_previous
+    assert first._element.findall(f".//{W}fldSimple") == [] and "".join(p.text for p in first.paragraphs) == ""
+
+
+@pytest.fixture(scope="module")
+def sample_pdf(sample_report):
+    if office.unavailable():
+        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
+    done = office.docx_to_pdf(report_docx(sample_report))
+    assert done.data is not None, done.reason
+    return done
+
+
+def pdf_pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+def test_the_docx_renders_to_two_a4_pages(sample_report, sample_pdf):
+    assert len(sample_report.villages) == 24
+    pdf = sample_pdf.data
     sizes = set(re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf))
-    assert 1 <= len(pages) <= 2
+    assert pdf.startswith(b"%PDF-") and pdf_pages(pdf) == 2
     assert {(round(float(w)), round(float(h))) for w, h in sizes} == {(595, 842)}  # A4 in points
     # The page images are for a person to look at; only CI insists on them (tests/skips.py).
     assert shutil.which("pdftoppm") or not skips_fail(os.environ), "pdftoppm is not installed (apt-get install poppler-utils)"
@@ -275,3 +398,69 @@ def test_the_docx_renders_to_one_or_two_a4_pages(sample_report, tmp_path):
         out.mkdir(parents=True, exist_ok=True)
         (out / "bao-cao.pdf").write_bytes(pdf)
         subprocess.run(["pdftoppm", "-png", "-r", "80", str(out / "bao-cao.pdf"), str(out / "trang")], check=True, timeout=120)
+
+
+def words(pdf: Path, page: int) -> list[tuple[str, float, float]]:
+    """(word, x centre, top) of one page, in points, as poppler lays them out."""
+    html = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"], check=True, capture_output=True, text=True, timeout=60
+    ).stdout
+    found = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', html)
+    return [(w, (float(x0) + float(x1)) / 2, float(y0)) for x0, y0, x1, w in found]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed (apt-get install poppler-utils)")
+def test_the_pdf_numbers_page_two_at_the_top_centre_and_not_page_one(sample_pdf, tmp_path):
+    pdf = tmp_path / "bao-cao.pdf"
+    pdf.write_bytes(sample_pdf.data)
+    layout = subprocess.run(["pdftotext", "-layout", "-f", "2", "-l", "2", str(pdf), "-"], capture_output=True, text=True, check=True)
+    assert [line.strip() for line in layout.stdout.splitlines() if line.strip()][0] == "2"
+    word, x, top = words(pdf, 2)[0]
+    text_centre = (30 + (210 - 15)) / 2 * 72 / 25.4  # mm → points: the middle between the 30 mm and 15 mm margins
+    assert word == "2" and abs(x - text_centre) < 6 and top < 20 * 72 / 25.4  # above the 20 mm top margin
+    first_word, _, _ = words(pdf, 1)[0]
+    assert first_word == "ỦY"  # the issuing body, no number above it
+    assert not [w for w, _, top in words(pdf, 1) if w.isdigit() and top < 20 * 72 / 25.4]
+
+
+def test_the_pdf_is_made_in_seconds(sample_pdf):
+    assert sample_pdf.reason == "" and 0 < sample_pdf.seconds < office.TIMEOUT
+
+
+def test_without_libreoffice_the_pdf_says_why_in_vietnamese(monkeypatch, tmp_path, capsys):
+    from lib.__main__ import main
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # no soffice anywhere
+    assert office.unavailable() == office.NOT_INSTALLED
+    assert office.docx_to_pdf(b"PK") == office.Converted(None, office.NOT_INSTALLED)
+    out = tmp_path / "bao-cao.pdf"
+    args = ["report", str(ROOT / "data" / "sample_son_giang.xlsx"), "--week", "2026-11-26", "--out", str(out), "--today", TODAY.isoformat()]
+    assert main(args) == 2
+    assert capsys.readouterr().err == f"Lỗi: {office.NOT_INSTALLED}\n"
+    assert not out.exists()
+
+
+def test_a_conversion_that_hangs_is_stopped_with_everything_it_started(monkeypatch, tmp_path):
+    # A stand-in soffice that starts a child and waits: the timeout must end both, not only the launcher.
+    child = tmp_path / "child.pid"
+    fake = tmp_path / "soffice"
+    fake.write_text(f"#!/bin/sh\nsleep 60 &\necho $! > {child}\nwait\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:/usr/bin:/bin")
+    done = office.docx_to_pdf(b"PK", timeout=1)
+    assert done.data is None
+    assert done.reason == "LibreOffice chưa chuyển xong sau 1 giây nên chưa tạo được tệp. Hãy thử lại sau ít phút."
+    pid = int(child.read_text())
+    until = time.monotonic() + 10
+    while not ended(pid) and time.monotonic() < until:
+        time.sleep(0.05)  # the kill is sent; the process table may take a moment to let it go
+    assert ended(pid)
+
+
+def ended(pid: int) -> bool:
+    """Whether a process is gone (or a zombie waiting to be reaped)."""
+    try:
+        state = Path("/proc", str(pid), "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return True
+    return state == "Z"

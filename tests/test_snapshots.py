@@ -1,4 +1,4 @@
-"""The snapshot store and the live loader: dedup, history changes, timeliness, fallback."""
+"""The snapshot store and the pipeline over it: dedup, history changes, timeliness, fallback."""
 
 import dataclasses
 import datetime as dt
@@ -11,11 +11,13 @@ import responses
 from fake_google import KEY, FakeGoogle
 
 from conftest import D1, D2, D3, REPORTS, TODAY, book
-from lib import live, metrics
+from lib import live, metrics, pipeline
 from lib.config import TIMEZONE
+from lib.history import History, history_issues, timeliness
 from lib.sample import SampleSpec, build
 from lib.snapshots import SnapshotStore, content_hash
-from lib.validation.workbook import validate
+from lib.sources import FetchError
+from lib.validation.run import validate
 
 
 def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
@@ -65,7 +67,7 @@ def test_a_past_week_rewritten_after_its_deadline_is_a_history_change(store):
     store.record(*fetched(at(D2 + dt.timedelta(days=3), 9), Bao_cao_thon=changed), "s")
     changes = store.changes("s")
     assert changes[["name", "week", "old", "new", "kind"]].values.tolist() == [["Thôn Trung Hòa", D1, 30, 25, "rewritten"]]
-    issues = live.history_issues(live.History(store.first_seen("s"), changes, 2, None), validate(book(Bao_cao_thon=changed), TODAY))
+    issues = history_issues(History(store.first_seen("s"), changes, 2, None), validate(book(Bao_cao_thon=changed), TODAY))
     assert issues["code"].tolist() == ["history_changed"]
     assert "từ 30 thành 25" in issues.iloc[0]["message"]
 
@@ -77,7 +79,7 @@ def test_a_correction_before_the_deadline_is_not_a_history_change(store):
     store.record(*fetched(at(D2, 15)), "s")  # 70 -> 75 on the report day itself
     changes = store.changes("s")
     assert len(changes) == 1
-    assert live.history_issues(live.History(store.first_seen("s"), changes, 2, None), validate(book(), TODAY)).empty
+    assert history_issues(History(store.first_seen("s"), changes, 2, None), validate(book(), TODAY)).empty
 
 
 def test_a_deleted_row_is_noticed(store):
@@ -91,9 +93,9 @@ def test_a_deleted_row_is_noticed(store):
 def test_first_seen_times_give_real_timeliness(store):
     store.record(*fetched(at(D1, 8), Bao_cao_thon=REPORTS[:3]), "s")  # D1 reports seen Thursday morning
     store.record(*fetched(at(D2 + dt.timedelta(days=1), 8)), "s")  # D2 reports first seen on Friday: late
-    history = live.History(store.first_seen("s"), store.changes("s"), 2, store.first_seen("s").attrs["history_start"])
+    history = History(store.first_seen("s"), store.changes("s"), 2, store.first_seen("s").attrs["history_start"])
     ds = validate(book(), TODAY)
-    table = live.timeliness(metrics.village_weekly(ds), ds.village_reports, history, now=at(D3, 12))
+    table = timeliness(metrics.village_weekly(ds), ds.village_reports, history, now=at(D3, 12))
     status = {(r.name, r.week): r.status for r in table.itertuples()}
     assert status[("Thôn Trung Hòa", D1)] == "on_time"
     assert status[("Thôn Trung Hòa", D2)] == "late"
@@ -103,25 +105,16 @@ def test_first_seen_times_give_real_timeliness(store):
 def test_timeliness_of_one_village_is_its_rows_of_the_whole_table(store):
     store.record(*fetched(at(D1, 8), Bao_cao_thon=REPORTS[:3]), "s")
     store.record(*fetched(at(D2 + dt.timedelta(days=1), 8)), "s")
-    history = live.History(store.first_seen("s"), store.changes("s"), 2, store.first_seen("s").attrs["history_start"])
+    history = History(store.first_seen("s"), store.changes("s"), 2, store.first_seen("s").attrs["history_start"])
     ds = validate(book(), TODAY)
     vw = metrics.village_weekly(ds)
-    whole = live.timeliness(vw, ds.village_reports, history, now=at(D3, 12))
+    whole = timeliness(vw, ds.village_reports, history, now=at(D3, 12))
     for name in ("Thôn Trung Hòa", "Thôn 1", "Thôn Yên Thọ"):
-        one = live.timeliness(vw[vw["name"] == name], ds.village_reports, history, now=at(D3, 12))
+        one = timeliness(vw[vw["name"] == name], ds.village_reports, history, now=at(D3, 12))
         expected = whole[whole["name"] == name]
         assert one[["week", "status", "basis"]].values.tolist() == expected[["week", "status", "basis"]].values.tolist()
         if name == "Thôn Trung Hòa":  # first seen Thursday morning, then on the Friday after its deadline
             assert one["status"].tolist() == ["on_time", "late"] and set(one["basis"]) == {"lần đầu thấy trên Sheet"}
-
-
-def test_without_history_timeliness_comes_from_the_typed_dates():
-    ds = validate(book(Bao_cao_thon=REPORTS + [[dt.date(2026, 5, 1), "Thôn 1", 100]]), TODAY)
-    table = live.timeliness(metrics.village_weekly(ds), ds.village_reports, None, now=at(D3, 23, 0))
-    status = {(r.name, r.week): r.status for r in table.itertuples()}
-    assert status[("Thôn 1", D3)] == "late"
-    assert status[("Thôn Trung Hòa", D3)] == "pending"
-    assert status[("Thôn Trung Hòa", D1)] == "on_time"
 
 
 def test_a_process_killed_mid_write_leaves_the_store_intact(sqlite_store, tmp_path):
@@ -221,7 +214,7 @@ def test_replicas_recording_at_once_store_each_version_once(postgres_url):
 import sys, datetime as dt
 sys.path[:0] = [{str(Path(__file__).parent)!r}, {str(Path(__file__).parent.parent)!r}]
 from conftest import book, REPORTS, TODAY
-from lib.validation.workbook import validate
+from lib.validation.run import validate
 from lib.snapshots import SnapshotStore
 store = SnapshotStore({postgres_url!r})
 for tabs in ({{}}, {{"Bao_cao_thon": REPORTS[:3]}}) * 5:
@@ -308,7 +301,7 @@ def test_the_store_problem_shown_with_fresh_figures_never_holds_the_password(sha
     caplog.set_level(logging.DEBUG)
     path = write_xlsx(SampleSpec(villages=3, units=2, weeks=2, seed=1), tmp_path / "book.xlsx")
     with socket_closed() as port:
-        loaded = live.load(live.resolve(str(path), None, on_port(shape, port)), TODAY)
+        loaded = pipeline.load(live.resolve(str(path), None, on_port(shape, port)), TODAY)
     assert loaded.fresh and loaded.store_problem.startswith("Không mở được kho lưu trữ lịch sử")
     assert shows_no_password(loaded.store_problem + caplog.text)
 
@@ -319,10 +312,10 @@ def test_with_the_store_down_fresh_figures_are_still_shown_with_the_reason(tmp_p
     path = tmp_path / "book.xlsx"
     write_xlsx(SampleSpec(villages=5, units=3, weeks=4, seed=2, mistakes=False), path)
     with socket_closed() as port:
-        loaded = live.load(live.resolve(str(path), None, f"postgresql://u:secret@127.0.0.1:{port}/x"), TODAY)
+        loaded = pipeline.load(live.resolve(str(path), None, f"postgresql://u:secret@127.0.0.1:{port}/x"), TODAY)
     assert loaded.fresh and loaded.history is None and len(loaded.ds.village_reports) == 20
     assert "không kết nối được máy chủ" in loaded.store_problem and "secret" not in loaded.store_problem
-    unwritable = live.load(live.resolve(str(path), None, "sqlite:////proc/no/such/dir/x.sqlite"), TODAY)
+    unwritable = pipeline.load(live.resolve(str(path), None, "sqlite:////proc/no/such/dir/x.sqlite"), TODAY)
     assert unwritable.fresh and unwritable.store_problem and unwritable.history is None
 
 
@@ -372,44 +365,44 @@ def config(tmp_path):
     ],
 )
 def test_a_failed_fetch_serves_the_last_good_snapshot_and_recovers(google, config, endpoint, fault, reason):
-    good = live.load(config, TODAY)
+    good = pipeline.load(config, TODAY)
     assert good.fresh and good.history.versions == 1
     google.fail(endpoint, *[fault] * 3)
-    fallback = live.load(config, TODAY)
+    fallback = pipeline.load(config, TODAY)
     assert not fallback.fresh and fallback.problem.reason == reason
     assert fallback.ds.village_reports.equals(good.ds.village_reports)
     google.faults.clear()  # the fault clears
-    recovered = live.load(config, TODAY)
+    recovered = pipeline.load(config, TODAY)
     assert recovered.fresh and recovered.history.versions == 1
 
 
 def test_a_renamed_tab_falls_back_with_the_tab_named(google, config):
-    live.load(config, TODAY)
+    pipeline.load(config, TODAY)
     google.rename("Báo cáo thôn", "Bao cao T11")
-    fallback = live.load(config, TODAY)
+    fallback = pipeline.load(config, TODAY)
     assert not fallback.fresh and fallback.problem.reason == "renamed"
     assert "'Báo cáo thôn'" in str(fallback.problem)
 
 
 def test_with_no_snapshot_yet_a_failure_is_reported(google, config):
     google.fail("batchGet", 404)
-    with pytest.raises(live.FetchError):
-        live.load(config, TODAY)
+    with pytest.raises(FetchError):
+        pipeline.load(config, TODAY)
 
 
 def test_an_empty_sheet_is_read_and_reported_as_missing_tabs(google, config):
     google.tabs = {"Trang tính1": []}
     google.gids = {"Trang tính1": 0}
-    loaded = live.load(config, TODAY)
+    loaded = pipeline.load(config, TODAY)
     assert loaded.fresh
     assert set(loaded.ds.issues["code"]) == {"missing_tab"}
 
 
 def test_credentials_revoked_mid_session_fall_back_with_an_auth_reason(google, config):
-    good = live.load(config, TODAY)
+    good = pipeline.load(config, TODAY)
     google.fail("batchGet", 401)  # the cached token is refused ...
     google.fail("token", 400)  # ... and the key can no longer get a new one
-    fallback = live.load(config, TODAY)
+    fallback = pipeline.load(config, TODAY)
     assert not fallback.fresh and fallback.problem.reason == "auth"
     assert fallback.ds.village_reports.equals(good.ds.village_reports)
 
@@ -444,7 +437,7 @@ def kill_a_writer_mid_write(url: str) -> Killed:
 import sys, datetime as dt
 sys.path[:0] = [{str(Path(__file__).parent)!r}, {str(Path(__file__).parent.parent)!r}]
 from conftest import book, TODAY
-from lib.validation.workbook import validate
+from lib.validation.run import validate
 from lib.snapshots import SnapshotStore
 record_facts = SnapshotStore._record_facts
 
@@ -559,26 +552,26 @@ def read_only(url: str):
 
 
 def test_a_read_only_store_still_gives_the_last_good_version_and_the_history(google, google_config, store_url):
-    good = live.load(google_config, TODAY)
+    good = pipeline.load(google_config, TODAY)
     with read_only(store_url):
         google.fail("batchGet", 503, 503, 503)
-        fallback = live.load(google_config, TODAY)
+        fallback = pipeline.load(google_config, TODAY)
         assert not fallback.fresh and fallback.problem.reason == "server"
         assert fallback.ds.village_reports.equals(good.ds.village_reports) and fallback.history.versions == 1
         google.tabs["Báo cáo thôn"][4][2] = 2  # a new version that cannot be recorded
-        fresh = live.load(google_config, TODAY)
+        fresh = pipeline.load(google_config, TODAY)
     assert fresh.fresh and fresh.history.versions == 1
     assert fresh.store_problem.startswith("Không ghi vào được kho lưu trữ lịch sử (") and "kho chỉ cho đọc" in fresh.store_problem
-    assert live.load(google_config, TODAY).history.versions == 2  # writable again: recorded at the next read
+    assert pipeline.load(google_config, TODAY).history.versions == 2  # writable again: recorded at the next read
 
 
 def test_a_stored_version_that_no_longer_decodes_is_passed_over_for_the_one_before(google, google_config, store_url):
-    first = live.load(google_config, TODAY)
+    first = pipeline.load(google_config, TODAY)
     google.tabs["Báo cáo thôn"][4][2] = 2
-    assert live.load(google_config, TODAY).history.versions == 2
+    assert pipeline.load(google_config, TODAY).history.versions == 2
     execute(store_url, "UPDATE snapshots SET payload = ? WHERE id = (SELECT MAX(id) FROM snapshots)", (b"\x78\x9c not zlib",))
     google.fail("batchGet", 503, 503, 503)
-    fallback = live.load(google_config, TODAY)
+    fallback = pipeline.load(google_config, TODAY)
     assert not fallback.fresh and fallback.problem.reason == "server"
     assert fallback.ds.village_reports.equals(first.ds.village_reports)  # the version before the damaged one
     assert fallback.store_problem.startswith(
@@ -587,18 +580,18 @@ def test_a_stored_version_that_no_longer_decodes_is_passed_over_for_the_one_befo
 
 
 def test_when_every_stored_version_is_damaged_the_fetch_failure_is_reported(google, google_config, store_url):
-    live.load(google_config, TODAY)
+    pipeline.load(google_config, TODAY)
     execute(store_url, "UPDATE snapshots SET payload = ?", (b"{}",))
     google.fail("batchGet", 404)
-    with pytest.raises(live.FetchError) as caught:
-        live.load(google_config, TODAY)
+    with pytest.raises(FetchError) as caught:
+        pipeline.load(google_config, TODAY)
     assert caught.value.reason == "not_found"
 
 
 def test_a_damaged_history_leaves_fresh_figures_with_a_banner(google, google_config, store_url):
-    live.load(google_config, TODAY)
+    pipeline.load(google_config, TODAY)
     execute(store_url, "UPDATE facts SET week = 'tuần 1'")
-    loaded = live.load(google_config, TODAY)
+    loaded = pipeline.load(google_config, TODAY)
     assert loaded.fresh and loaded.history is None and len(loaded.ds.village_reports) > 0
     assert loaded.store_problem.endswith("): dữ liệu trong kho bị hỏng, không đọc được.")
 
@@ -609,7 +602,7 @@ def test_a_file_that_is_not_a_database_leaves_fresh_figures_with_a_banner(google
     path = tmp_path / "live.sqlite"
     path.write_bytes(b"not a database, " * 512)
     live.forget_readers()
-    loaded = live.load(live.resolve(KEY, service_account_info(), f"sqlite:///{path}"), TODAY)
+    loaded = pipeline.load(live.resolve(KEY, service_account_info(), f"sqlite:///{path}"), TODAY)
     assert loaded.fresh and loaded.history is None and len(loaded.ds.village_reports) > 0
     assert loaded.store_problem == (
         f"Không mở được kho lưu trữ lịch sử (tệp SQLite {path}): tệp không phải cơ sở dữ liệu SQLite (có thể đã bị ghi đè hoặc hỏng)."

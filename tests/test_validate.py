@@ -1,4 +1,4 @@
-"""The whole workbook: the issue contract, a clean workbook, and row accounting (lib/validation/workbook.py, model.py)."""
+"""The whole workbook: the issue contract, a clean workbook, and row accounting (lib/validation/run.py, model.py)."""
 
 from conftest import D3, REPORTS, check, codes
 from lib.validation.model import ISSUE_COLUMNS
@@ -14,9 +14,9 @@ def test_a_clean_workbook_has_no_issues_and_accepts_every_row():
 
 def test_issue_records_have_the_contract_columns():
     ds = check(Bao_cao_thon=REPORTS + [[D3, "Thôn 1", "abc"]])
-    assert list(ds.issues.columns) == [*ISSUE_COLUMNS, "subject"]
+    assert list(ds.issues.columns) == [*ISSUE_COLUMNS, "subject", "week"]
     issue = ds.issues[ISSUE_COLUMNS].iloc[0].to_dict()
-    assert ds.issues.iloc[0]["subject"] == "Thôn 1"
+    assert (ds.issues.iloc[0]["subject"], ds.issues.iloc[0]["week"]) == ("Thôn 1", D3)
     assert issue == {
         "sheet": "Báo cáo thôn",
         "row": 6,

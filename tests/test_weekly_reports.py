@@ -5,11 +5,11 @@ import datetime as dt
 import pytest
 
 from conftest import D1, D2, D3, REPORTS, UNIT_REPORTS, book, check, codes
-from lib.validation.workbook import validate
+from lib.validation.run import validate
 
 
 @pytest.mark.parametrize(
-    ("typed", "code"), [("4/23/2026", "bad_date"), ("hôm qua", "bad_date"), (None, "missing_value"), (dt.date(2026, 12, 3), "future_date")]
+    ("typed", "code"), [("4/23/2026", "bad_date"), ("hôm qua", "bad_date"), (None, "missing_value"), (dt.date(2026, 12, 10), "future_date")]
 )
 def test_bad_dates_reject_the_row(typed, code):
     ds = check(Bao_cao_thon=REPORTS + [[typed, "Thôn 1", 100]])

@@ -27,4 +27,5 @@ SCREENS: tuple[Screen, ...] = (  # the first is the home screen, served at / as 
     Screen("views/report.py", "Báo cáo tuần", ":material/description:", "bao-cao"),
     Screen("views/quality.py", "Chất lượng dữ liệu", ":material/fact_check:", "chat-luong"),
     Screen("views/source.py", "Nguồn dữ liệu", ":material/cable:", "nguon-du-lieu"),
+    Screen("views/links.py", "Đường dẫn báo cáo", ":material/qr_code_2:", "duong-dan-bao-cao"),
 )

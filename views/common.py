@@ -66,7 +66,7 @@ def board_or_stop() -> Dashboard:
     kind = SOURCE_KIND.get(raw.kind, raw.kind)
     st.caption(
         f"Dữ liệu từ {kind} lúc {read_at:%H:%M}, {read_at:%d/%m/%Y} · số liệu đến tuần {fmt_date(board.summary.as_of)}",
-        help=f"Nguồn: {md_escape(raw.source)}",
+        help=f"Nguồn: {md_escape(raw.label)}",
     )
     if not loaded.fresh:
         st.warning(
@@ -94,7 +94,7 @@ def inert(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{c: [neutralize(v) if isinstance(v, str) else v for v in frame[c]] for c in text})
 
 
-def issue_table(board: Dashboard, issues, key: str) -> None:  # noqa: ANN001 - a DataFrame of issues
+def issue_table(board: Dashboard, issues, key: str) -> None:
     """Issues as a table: severity, where (with a link to the cell on Google Sheets), what and how to fix."""
     raw = board.ds.source
     view = issues.assign(
@@ -106,6 +106,7 @@ def issue_table(board: Dashboard, issues, key: str) -> None:  # noqa: ANN001 - a
     st.dataframe(
         inert(view[columns]),
         hide_index=True,
+        placeholder="–",  # a cell with nothing in it (no link for a missing tab): Streamlit writes "None" otherwise
         column_config={
             "severity": st.column_config.TextColumn("Mức"),
             "where": st.column_config.TextColumn("Ô"),
@@ -118,6 +119,6 @@ def issue_table(board: Dashboard, issues, key: str) -> None:  # noqa: ANN001 - a
     )
 
 
-def progress_column(title: str):  # noqa: ANN201 - a Streamlit column config
+def progress_column(title: str):
     """A progress bar for a rate given as whole percent (see `lib.tables.percent_floor`), shown as '69 %'."""
     return st.column_config.ProgressColumn(title, format="%d %%", min_value=0, max_value=100)

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from lib import charts, metrics
+from lib import metrics
 from lib.fmt import fmt_date, fmt_int, fmt_pct, fmt_pp
 from lib.tables import percent_floor
+from views import cached
 from views.common import board_or_stop, inert, progress_column, require_admission
 
 require_admission()
@@ -13,7 +14,7 @@ board = board_or_stop()
 s, campaign = board.summary, board.ds.campaign
 now = board.commune_at(s.as_of)
 deadline = st.session_state.get("deadline") or metrics.default_deadline(campaign.phases, s.as_of)
-p = metrics.pace(board.cw, campaign.household_target, deadline)
+p = metrics.pace(board.commune_weeks, campaign.household_target, deadline)
 pace_word = "Đã đạt" if p.reached else ("Kịp" if p.on_pace else "Chậm")
 
 kpis = st.container(horizontal=True, gap="small", key="kpis")
@@ -50,7 +51,7 @@ st.caption(
     f"{fmt_int(s.officials_installed)} / {fmt_int(s.officials)} cán bộ · số liệu đến {fmt_date(s.as_of)}"
 )
 
-table = board.villages_at(s.as_of)
+table = cached.villages_at(board, s.as_of)
 lagging = metrics.most_needed(table).head(5)
 st.subheader(f"Thôn chưa đạt: {int((~table['meets_target']).sum())} thôn, cần thêm {fmt_int(int(table['needed'].sum()))} hộ")
 if len(lagging):
@@ -93,7 +94,7 @@ else:
 
 st.subheader("Tỷ lệ cài đặt toàn xã theo tuần")
 st.plotly_chart(
-    board.memo("trend", lambda: charts.trend(board.cw, campaign.phases, campaign.household_target, board.ow, campaign.official_target)),
+    cached.trend_chart(board),
     config={"displayModeBar": False},
     key="trend",
 )
@@ -106,12 +107,12 @@ MAX_BARS = 40  # a province-wide sheet has 1.500 villages: a chart that tall hel
 if len(table) > MAX_BARS:
     st.caption(f"{MAX_BARS} thôn có tỷ lệ thấp nhất trong {len(table)} thôn; xem đủ ở trang Theo thôn.")
 st.plotly_chart(
-    board.memo(("ranking", s.as_of), lambda: charts.ranking(table.head(MAX_BARS), campaign.household_target)),
+    cached.ranking_chart(board, s.as_of, MAX_BARS),
     config={"displayModeBar": False},
     key="ranking",
 )
 
-missing = board.not_reported(s.as_of)
+missing = cached.not_reported(board, s.as_of)
 st.subheader(f"Chưa báo cáo tuần {fmt_date(s.as_of)}: {len(missing)} thôn")
 if missing:
     st.text("\n".join(f"• {name}" for name in missing))

@@ -12,7 +12,7 @@ require_admission()
 st.title("Giai đoạn")
 board = board_or_stop()
 campaign = board.ds.campaign
-results = phases.phase_results(board.ds, board.cw, board.ow)
+results = phases.phase_results(board.ds, board.commune_weeks, board.official_weeks)
 
 for result in results:
     phase = result.phase
@@ -41,7 +41,7 @@ for result in results:
     )
     st.caption(f"Theo báo cáo tuần {fmt_date(result.end_week)}" + (" · giai đoạn đang diễn ra" if result.ongoing else ""))
 
-peak = phases.peak_window(campaign.phases, board.cw)
+peak = phases.peak_window(campaign.phases, board.commune_weeks)
 if peak is not None:
     st.subheader(f"Đợt cao điểm {peak.days} ngày ({fmt_date(peak.start)} – {fmt_date(peak.end)})")
     if peak.week is not None:
@@ -51,7 +51,7 @@ if peak is not None:
         )
 
 st.subheader("Từng thôn theo giai đoạn")
-frame = tables.village_phase_rates(board.vw, campaign.phases)
+frame = tables.village_phase_rates(board.village_weeks, campaign.phases)
 config = {c: progress_column(c) for c in frame.columns if c.endswith("tỷ lệ")}
 config["Thôn"] = st.column_config.TextColumn("Thôn", pinned=True)
-st.dataframe(inert(frame), hide_index=True, column_config=config, key="phase_villages")
+st.dataframe(inert(frame), hide_index=True, column_config=config, key="phase_villages", placeholder="–")

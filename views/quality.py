@@ -5,11 +5,12 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from lib import charts, messages
+from lib import messages
 from lib.config import TIMEZONE
 from lib.fmt import fmt_date
-from lib.live import TIMELINESS_LABEL, timeliness
+from views import cached
 from views.common import SEVERITY_LABEL, board_or_stop, inert, issue_table, require_admission
+from views.phone import copy_button
 
 require_admission()
 st.title("Chất lượng dữ liệu")
@@ -21,7 +22,7 @@ errors, warnings = int((issues["severity"] == "error").sum()), int((issues["seve
 cards = st.container(horizontal=True, gap="small")
 cards.metric("Lỗi (dòng bị loại)", errors, border=True, width=170)
 cards.metric("Cảnh báo (vẫn tính)", warnings, border=True, width=170)
-cards.metric("Chưa báo cáo tuần này", len(board.not_reported(s.as_of)), border=True, width=170)
+cards.metric("Chưa báo cáo tuần này", len(cached.not_reported(board, s.as_of)), border=True, width=170)
 
 st.subheader("Các vấn đề cần sửa")
 filters = st.container(horizontal=True, gap="small")
@@ -55,11 +56,8 @@ st.dataframe(inert(accounting), hide_index=True, key="accounting")
 st.caption("Mỗi dòng bị loại đều có ít nhất một lỗi ở bảng trên; dòng trống và dòng tổng cộng không được tính là dòng đã đọc.")
 
 st.subheader("Báo cáo đúng hạn theo tuần")
-now = dt.datetime.now(TIMEZONE)
-status = board.memo(
-    ("timeliness", now.replace(minute=0, second=0, microsecond=0)),
-    lambda: timeliness(board.vw, board.ds.village_reports, board.history, now),
-)
+hour = dt.datetime.now(TIMEZONE).replace(minute=0, second=0, microsecond=0)
+status = cached.timeliness(board, hour)
 basis = (
     "thời điểm số liệu xuất hiện lần đầu trên Sheet"
     if board.history is not None and board.history.versions
@@ -68,12 +66,12 @@ basis = (
 st.caption(f"Đúng hạn: trước 23:59 Thứ Năm; căn cứ: {basis}.")
 MAX_ROWS = 60  # the villages that missed or were late most often, when there are more than this
 problems = status[status["status"].isin(["late", "carried", "missing"])].groupby("name").size()
+shown = None
 if status["name"].nunique() > MAX_ROWS:
-    worst = problems.sort_values(ascending=False).head(MAX_ROWS).index
-    status = status[status["name"].isin(worst)]
-    st.caption(f"{len(worst)} thôn trễ hoặc thiếu báo cáo nhiều nhất.")
+    shown = tuple(sorted(problems.sort_values(ascending=False).head(MAX_ROWS).index))
+    st.caption(f"{len(shown)} thôn trễ hoặc thiếu báo cáo nhiều nhất.")
 st.plotly_chart(
-    board.memo(("heatmap", now.replace(minute=0, second=0, microsecond=0)), lambda: charts.timeliness_heatmap(status, TIMELINESS_LABEL)),
+    cached.timeliness_heatmap(board, hour, shown),
     config={"displayModeBar": False},
     key="heatmap",
 )
@@ -93,5 +91,7 @@ if board.history is not None:
     st.caption(f"Kho lịch sử có {board.history.versions} phiên bản của Sheet.")
 
 st.subheader(f"Tin nhắc báo cáo tuần {fmt_date(s.as_of)}")
-st.caption("Sao chép (nút ở góc khung) và gửi vào nhóm Zalo của xã.")
-st.code(messages.missing_reports(board, s.as_of), language=None, wrap_lines=True)
+st.caption("Bấm “Sao chép tin nhắn” rồi dán vào nhóm Zalo của xã.")
+reminder = messages.missing_reports(board, s.as_of)
+copy_button(reminder, key="copy_reminder")
+st.code(reminder, language=None, wrap_lines=True)

@@ -1,13 +1,15 @@
-"""Báo cáo tuần: pick a week, read the report, download it as .docx / .xlsx, copy the Zalo message."""
+"""Báo cáo tuần: pick a week, read the report, download it as .docx / .pdf / .xlsx, copy the Zalo message."""
 
 import streamlit as st
 
-from lib import messages
+from lib import messages, office
 from lib.fmt import fmt_date, md_escape
-from lib.report import build, default_remarks, latest_complete_week, now_local
+from lib.report import latest_complete_week, now_local
 from lib.report_docx import report_docx
 from lib.report_xlsx import report_xlsx
+from views import cached
 from views.common import board_or_stop, inert, require_admission
+from views.phone import copy_button
 
 require_admission()
 st.title("Báo cáo tuần")
@@ -24,11 +26,11 @@ week = st.selectbox(
 remarks_key = f"remarks_{week.isoformat()}"
 remarks = st.text_area(
     "Nhận xét, đề xuất (có thể sửa trước khi tải về)",
-    value=st.session_state.get(remarks_key) or board.memo(("remarks", week), lambda: default_remarks(board, week)),
+    value=st.session_state.get(remarks_key) or cached.default_remarks(board, week),
     key=remarks_key,
     height=150,
 )
-report = board.memo(("report", week, remarks), lambda: build(board, week, remarks=remarks))
+report = cached.weekly_report(board, week, remarks)
 
 buttons = st.container(horizontal=True, gap="small")
 buttons.download_button(
@@ -39,6 +41,17 @@ buttons.download_button(
     key="download_docx",
     icon=":material/description:",
 )
+pdf_missing = office.unavailable()  # None when LibreOffice is installed
+buttons.download_button(
+    "Tải bản PDF",
+    data=lambda: office.pdf_or_raise(report_docx(report)),  # LibreOffice takes a few seconds: only when clicked
+    file_name=f"{report.file_stem}.pdf",
+    mime="application/pdf",
+    key="download_pdf",
+    icon=":material/picture_as_pdf:",
+    disabled=pdf_missing is not None,
+    help=pdf_missing,
+)
 buttons.download_button(
     "Tải bảng số liệu .xlsx",
     data=lambda: report_xlsx(report),
@@ -47,10 +60,14 @@ buttons.download_button(
     key="download_xlsx",
     icon=":material/table_view:",
 )
+if pdf_missing:
+    st.caption(pdf_missing)  # said, not only in a tooltip: a phone has no hover
 
 st.subheader("Tin nhắn Zalo")
-st.caption("Sao chép (nút ở góc khung) và gửi vào nhóm Zalo của xã.")
-st.code(messages.weekly_summary(board, week), language=None, wrap_lines=True)
+st.caption("Bấm “Sao chép tin nhắn” rồi dán vào nhóm Zalo của xã.")
+summary = messages.weekly_summary(board, week)
+copy_button(summary, key="copy_summary")
+st.code(summary, language=None, wrap_lines=True)
 
 st.subheader("Xem trước")
 with st.container(border=True):

@@ -15,7 +15,7 @@ conf, config = now.settings, now.config
 
 st.subheader("Nguồn hiện tại")
 if now.loaded is not None and now.loaded.ds.source.kind == "upload":
-    st.write(f"Tệp tải lên trong phiên này: {md_escape(now.loaded.ds.source.source)}")
+    st.write(f"Tệp tải lên trong phiên này: {md_escape(now.loaded.ds.source.label)}")
     if st.button("Quay lại nguồn chính", key="forget_upload"):
         forget_upload()
         st.rerun()
@@ -92,14 +92,20 @@ st.write(
 )
 st.download_button(
     "Tải mẫu .xlsx",
-    data=write_template(),
+    data=write_template,  # built when clicked: 52.000 formatted cells are not for every rerun
     file_name="mau_so_lieu_i-hatinh.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="template_download",
 )
 
 st.subheader("Xem thử một tệp Excel")
-uploaded = st.file_uploader("Tải lên tệp .xlsx để kiểm tra và xem trong phiên này", type=["xlsx"], key="upload")
+limit_mb = st.get_option("server.maxUploadSize")  # set in .streamlit/config.toml
+uploaded = st.file_uploader(
+    f"Tải lên tệp .xlsx (tối đa {limit_mb} MB) để kiểm tra và xem trong phiên này",
+    type=["xlsx"],
+    key="upload",
+    help="Bấm nút Upload (Tải lên) rồi chọn tệp Excel trên máy; số liệu chỉ hiện trong phiên này.",
+)
 if uploaded is not None and st.button("Dùng tệp này", key="use_upload"):
     use_upload(uploaded.name, uploaded.getvalue())
     st.rerun()

@@ -1,11 +1,10 @@
 """Cán bộ & đơn vị: every unit against 100 %, by group, laggards first; phase 1 result against now."""
 
-import functools
-
 import streamlit as st
 
-from lib import charts, metrics, phases, tables
+from lib import metrics, phases
 from lib.fmt import fmt_date, fmt_int, fmt_pct, md_escape
+from views import cached
 from views.common import board_or_stop, inert, progress_column, require_admission
 
 require_admission()
@@ -13,13 +12,13 @@ st.title("Cán bộ & đơn vị")
 board = board_or_stop()
 campaign, s = board.ds.campaign, board.summary
 target = campaign.official_target
-units = metrics.at_week(board.uw, s.units_as_of)
+units = metrics.at_week(board.unit_weeks, s.units_as_of)
 if units.empty:
     st.info("Chưa có báo cáo nào của các đơn vị.")
     st.stop()
 
-phase1_result = next(iter(phases.phase_results(board.ds, board.cw, board.ow)), None)
-at_phase1 = metrics.at_week(board.uw, phase1_result.end_week if phase1_result else None)
+phase1_result = next(iter(phases.phase_results(board.ds, board.commune_weeks, board.official_weeks)), None)
+phase1_week = phase1_result.end_week if phase1_result else None
 
 cards = st.container(horizontal=True, gap="small")
 cards.metric(f"Cán bộ đã cài (chỉ tiêu {fmt_pct(target, 0)})", fmt_pct(s.official_rate), border=True, width=220)
@@ -41,14 +40,14 @@ else:
     st.success(f"Tất cả các đơn vị đã đạt {fmt_pct(target, 0)}.")
 
 st.plotly_chart(
-    board.memo("unit_ranking", lambda: charts.ranking(units, target, denominator="staff")),
+    cached.unit_ranking_chart(board, s.units_as_of),
     config={"displayModeBar": False},
     key="unit_ranking",
 )
 
 phase_label = f"Đến {fmt_date(phase1_result.phase.end)[:5]} (GĐ 1)" if phase1_result else "Giai đoạn 1"
-groups = board.memo(("unit_groups", s.units_as_of), functools.partial(tables.unit_groups, units, at_phase1, target))
-for group, view in groups:
+
+for group, view in cached.unit_groups(board, s.units_as_of, phase1_week):
     st.subheader(md_escape(group))
     st.dataframe(
         inert(view),

@@ -1,23 +1,23 @@
 """Theo thôn: chase specific villages — trend, weekly gains, what is still needed, report history, own issues."""
 
 import datetime as dt
-import functools
 
 import streamlit as st
 
-from lib import charts, tables
+from lib import tables
 from lib.config import TIMEZONE
 from lib.fmt import fmt_date, fmt_int, fmt_pct, md_escape
-from lib.live import TIMELINESS_LABEL, timeliness
+from lib.history import TIMELINESS_LABEL
 from lib.normalize import name_key, pick_names
 from lib.status import label
+from views import cached
 from views.common import board_or_stop, inert, issue_table, progress_column, require_admission
 
 require_admission()
 st.title("Theo thôn")
 board = board_or_stop()
 campaign, s = board.ds.campaign, board.summary
-table = board.villages_at(s.as_of)
+table = cached.villages_at(board, s.as_of)
 names = sorted(table["name"].astype(str))
 
 # A shareable link (?thon=Thôn 3&thon=Thôn 5) selects villages; spellings are forgiven.
@@ -28,23 +28,18 @@ if st.query_params.get_all("thon") != selected:
     st.query_params["thon"] = selected
 
 if selected:
-    vw = board.vw[board.vw["name"].isin(selected)]
+    vw = board.village_weeks[board.village_weeks["name"].isin(selected)]
     chosen = tuple(sorted(selected))
     st.subheader("Tỷ lệ theo tuần")
     st.plotly_chart(
-        board.memo(("village_trend", chosen), lambda: charts.village_trend(vw, campaign.phases, campaign.household_target)),
+        cached.village_trend_chart(board, chosen),
         config={"displayModeBar": False},
         key="village_trend",
     )
     st.subheader("Số hộ cài đặt thêm mỗi tuần")
-    st.plotly_chart(
-        board.memo(("village_gains", chosen), lambda: charts.weekly_gains(vw)), config={"displayModeBar": False}, key="village_gains"
-    )
-    now = dt.datetime.now(TIMEZONE)
-    report_status = board.memo(  # statuses change at most at a deadline: rebuilt once an hour
-        ("village_timeliness", chosen, now.replace(minute=0, second=0, microsecond=0)),
-        lambda: timeliness(vw, board.ds.village_reports, board.history, now),
-    )
+    st.plotly_chart(cached.village_gains_chart(board, chosen), config={"displayModeBar": False}, key="village_gains")
+    hour = dt.datetime.now(TIMEZONE).replace(minute=0, second=0, microsecond=0)
+    report_status = cached.timeliness(board, hour, chosen)
     for name in selected:
         row = table[table["name"] == name].iloc[0]
         st.subheader(md_escape(name))
@@ -66,6 +61,7 @@ if selected:
                     ]
                 ),
                 hide_index=True,
+                placeholder="–",
                 column_config={"week": "Tuần", "status": "Tình trạng", "basis": "Căn cứ"},
                 key=f"history_{name_key(name)}",
             )
@@ -75,10 +71,11 @@ if selected:
             issue_table(board, own, key=f"issues_{name_key(name)}")
 
 st.subheader(f"Tất cả các thôn — tuần {fmt_date(s.as_of)}")
-view = board.memo(("villages_view", s.as_of), functools.partial(tables.village_rows, table, campaign.household_target))
+view = cached.village_list(board, s.as_of)
 st.dataframe(
     inert(view),
     hide_index=True,
+    placeholder="–",
     column_config={
         "name": st.column_config.TextColumn("Thôn", pinned=True),
         "rate": progress_column("Tỷ lệ"),

@@ -25,7 +25,7 @@ from lib.normalize import (
 from lib.validation.rows import At, Issues, Row, TabRead, blank
 
 if TYPE_CHECKING:
-    from lib.sources import Cell, RawWorkbook, Rows
+    from lib.workbook import Cell, RawWorkbook, Rows
 
 HEADER_SCAN_ROWS = 30
 # Villages or units read from a roster: twice a province (1.500 villages). Every page crosses the
@@ -85,6 +85,12 @@ def _find_header(tab: schema.Tab, rows: Rows) -> tuple[int, dict[int, schema.Col
         if len(found) > len(best):
             best_row, best = r, found
     return best_row, best
+
+
+def header_columns(tab: schema.Tab, rows: Rows) -> tuple[int, dict[str, int]]:
+    """Where the reader finds a tab's header: its 0-based row (-1 if none) and field -> 0-based column."""
+    header_row, mapping = _find_header(tab, rows)
+    return header_row, {col.field: c for c, col in mapping.items()}
 
 
 def _read_tab(tab: schema.Tab, title: str, rows: Rows, issues: Issues, today: dt.date) -> TabRead | None:

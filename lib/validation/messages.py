@@ -215,9 +215,7 @@ MESSAGES: dict[str, Message] = {
     "duplicate_id:identical": Message(
         "warning", "{where}: dòng này lặp lại y hệt phản ánh '{id}' ở dòng {rows}; chỉ tính một lần.", "Có thể xoá dòng thừa."
     ),
-    # --- figures changed after their deadline (lib.live.history_issues today; lib/history.py once the pipeline
-    # branch moves it there). Not wired yet: history_issues still words these inline, to be replaced by
-    # MESSAGES[key].render(week=change.week, label=..., name=change.name, old=change.old, new=change.new, when=when). ---
+    # --- figures changed after their deadline (lib.history.history_issues, from the snapshot store's history) ---
     "history_changed": Message(
         "warning",
         "Số liệu tuần {week:%d/%m/%Y} của {label} '{name}' bị sửa từ {old} thành {new} sau hạn báo cáo (phát hiện lúc {when}).",

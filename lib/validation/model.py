@@ -15,9 +15,9 @@ import pandas as pd
 from lib.config import Campaign
 
 if TYPE_CHECKING:
-    from lib.sources import RawWorkbook
+    from lib.workbook import SourceInfo
 
-ISSUE_COLUMNS = ["sheet", "row", "column", "cell", "severity", "code", "message", "value"]  # the contract; frames add "subject"
+ISSUE_COLUMNS = ["sheet", "row", "column", "cell", "severity", "code", "message", "value"]  # the contract; frames add "subject", "week"
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class Dataset:
     campaign: Campaign
     issues: pd.DataFrame
     rows: dict[str, dict[str, int]]
-    source: RawWorkbook
+    source: SourceInfo  # where the figures came from; the cells themselves go only to the snapshot store
     today: dt.date
     tab_titles: dict[str, str] = field(default_factory=dict)  # canonical tab name -> title in workbook
 

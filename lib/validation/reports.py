@@ -13,7 +13,7 @@ import pandas as pd
 from lib import schema
 from lib.config import Campaign
 from lib.fmt import fmt_int
-from lib.normalize import WEEKDAYS_VI, report_week
+from lib.normalize import WEEKDAYS_VI, report_week, upcoming_report_day
 from lib.validation.messages import phrase
 from lib.validation.rosters import Roster
 from lib.validation.rows import Issues, Row, TabRead
@@ -72,7 +72,9 @@ def _check_report_date(read: TabRead, row: Row, campaign: Campaign, today: dt.da
     if day < earliest:
         issues.add("early_date", at=read.at(row, "date"), value=row.typed("date"), day=day, campaign_start=campaign.phases[0].start)
         return
-    if day > today:
+    # The report day of the week still open today (at most 6 days ahead) is not "in the future": the report form
+    # writes that day, and so may a person; any other later date (a typo of month or year) still is.
+    if day > today and day != upcoming_report_day(today, campaign.report_weekday):
         issues.add("future_date", at=read.at(row, "date"), value=row.typed("date"), day=day, today=today)
         return
     row.values["week"] = report_week(day, campaign.report_weekday)
