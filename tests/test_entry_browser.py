@@ -21,7 +21,7 @@ from conftest import TODAY
 from harness.browser import MISSING, chromium
 from lib.sample import SampleSpec, build
 from lib.sources import RawWorkbook
-from lib.validate import validate
+from lib.validation.run import validate
 
 SECRET = "browser-test-entry-secret-0123456789"
 
