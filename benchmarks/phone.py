@@ -39,6 +39,17 @@ SESSIONS = 20
 FIRST_MB, REPEAT_KB, KPI_RATIO, SETTLED_RATIO, SESSIONS_P95 = 3.0, 150, 1.2, 1.5, 2.0
 PROFILE_TOP = 25
 
+# Streamlit's settings that decide the per-session cost, passed on the command line for the comparison row.
+LEAN = ("--server.fileWatcherType", "none", "--runner.postScriptGC", "false")
+
+# What the profile row names: a function (its file's ending and its name) whose cumulative time is reported.
+PROFILE_PARTS = {
+    "source-file watcher": ("local_sources_watcher.py", "update_watched_modules"),
+    "gc after the run": ("~", "<built-in method gc.collect>"),
+    "st.plotly_chart": ("plotly_chart.py", "plotly_chart"),
+    "st.dataframe": ("arrow.py", "dataframe"),
+}
+
 
 @dataclass(frozen=True)
 class Page:
@@ -215,17 +226,6 @@ def profile_row(ours: pstats.Stats, base: pstats.Stats) -> dict:
 
 # --- the server side: simultaneous sessions, and where one session's first run goes --------------------------
 
-# Streamlit's settings that decide the per-session cost, passed on the command line for the comparison row.
-LEAN = ("--server.fileWatcherType", "none", "--runner.postScriptGC", "false")
-
-# What the profile row names: a function (its file's ending and its name) whose cumulative time is reported.
-PROFILE_PARTS = {
-    "source-file watcher": ("local_sources_watcher.py", "update_watched_modules"),
-    "gc after the run": ("~", "<built-in method gc.collect>"),
-    "st.plotly_chart": ("plotly_chart.py", "plotly_chart"),
-    "st.dataframe": ("arrow.py", "dataframe"),
-}
-
 
 @dataclass(frozen=True)
 class Burst:
@@ -262,7 +262,7 @@ def first_run_profile(script: Path, env: dict[str, str], folder: Path) -> pstats
     env = {**env, "SONGIANG_PROFILE_DIR": str(profiles)}
     with streamlit_server(script, folder, env=env, module="benchmarks.profiled_streamlit") as server:
         asyncio.run(_profiled_session(server.url))
-    stats = pstats.Stats(str(profiles / "session-3-script.prof"))
+    stats = pstats.Stats(str(profiles / "session-3-script.prof"))  # the third session _profiled_session opens
     stats.add(str(profiles / "session-3-loop.prof"))
     return stats
 
