@@ -260,6 +260,18 @@ def parse_values(data: Any, titles: list[str]) -> dict[str, list[list[object]]]:
     return tabs
 
 
+def service_account_credentials(info: Mapping[str, Any], scopes: tuple[str, ...]) -> Any:
+    """Credentials for a service-account key asking for these scopes; a broken key is a Vietnamese FetchError."""
+    from google.oauth2.service_account import Credentials
+
+    try:
+        return Credentials.from_service_account_info(dict(info), scopes=scopes)
+    except (ValueError, KeyError, TypeError):
+        raise FetchError(
+            "auth", "Thông tin tài khoản dịch vụ không hợp lệ (thiếu trường hoặc khóa hỏng). Hãy tải lại tệp khóa JSON từ Google Cloud."
+        ) from None
+
+
 class ServiceAccountReader:
     """Reads a whole spreadsheet with a service account: one batchGet per refresh."""
 
@@ -271,15 +283,9 @@ class ServiceAccountReader:
         api_root: str = SHEETS_API,
     ) -> None:
         import gspread
-        from google.oauth2.service_account import Credentials
 
         self.email = str(info.get("client_email", ""))
-        try:
-            credentials = Credentials.from_service_account_info(dict(info), scopes=SCOPES)
-        except (ValueError, KeyError, TypeError):
-            raise FetchError(
-                "auth", "Thông tin tài khoản dịch vụ không hợp lệ (thiếu trường hoặc khóa hỏng). Hãy tải lại tệp khóa JSON từ Google Cloud."
-            ) from None
+        credentials = service_account_credentials(info, SCOPES)
         self.http = gspread.HTTPClient(credentials)  # its AuthorizedSession signs every request and renews the token
         self.http.set_timeout(timeout)
         self.policy = policy or RetryPolicy()

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from lib.google_sheets import SHEETS_API, RetryPolicy, Timeout, _a1_title, _Malformed, get_body, with_retry
+from lib.google_sheets import SHEETS_API, RetryPolicy, Timeout, _a1_title, _Malformed, get_body, service_account_credentials, with_retry
 from lib.normalize import column_letter
 from lib.sources import FetchError
 
@@ -79,16 +79,9 @@ class SheetWriter:
         self, info: Mapping[str, Any], timeout: Timeout = (5, 20), policy: RetryPolicy | None = None, api_root: str = SHEETS_API
     ) -> None:
         from google.auth.transport.requests import AuthorizedSession
-        from google.oauth2.service_account import Credentials
 
         self.email = str(info.get("client_email", ""))
-        try:
-            credentials = Credentials.from_service_account_info(dict(info), scopes=SCOPES)
-        except (ValueError, KeyError, TypeError):
-            raise FetchError(
-                "auth", "Thông tin tài khoản dịch vụ không hợp lệ (thiếu trường hoặc khóa hỏng). Hãy tải lại tệp khóa JSON từ Google Cloud."
-            ) from None
-        self.session = AuthorizedSession(credentials)
+        self.session = AuthorizedSession(service_account_credentials(info, SCOPES))
         self.timeout = timeout
         self.policy = policy or RetryPolicy()
         self.api_root = api_root.rstrip("/")
