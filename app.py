@@ -17,6 +17,7 @@ from lib.loading import SecretsError, refresh, secrets
 from views import SCREENS
 from views.common import admitted
 from views.entry import entry_screen
+from views.phone import menu
 
 TITLE = "Bảng theo dõi i-HaTinh — xã Sơn Giang"
 
@@ -72,6 +73,7 @@ pages = [st.Page(home.script, title=home.title, icon=home.icon, url_path="", def
 pages += [st.Page(home.script, title=home.title, icon=home.icon, url_path=home.url_path, visibility="hidden")]
 pages += [st.Page(s.script, title=s.title, icon=s.icon, url_path=s.url_path) for s in others]
 navigation = st.navigation(pages)
+menu(navigation, [p for p in pages if p.visibility != "hidden"])  # on a phone, a labelled page menu instead of "»"
 with st.sidebar:
     if st.button("Làm mới", key="refresh", icon=":material/refresh:", help="Đọc lại số liệu ngay"):
         refresh()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -49,6 +50,20 @@ def best(times: list[float]) -> float:
 def p95(times: list[float]) -> float:
     """The 95th percentile of sorted times (nan for none)."""
     return times[min(len(times) - 1, math.ceil(0.95 * len(times)) - 1)] if times else float("nan")
+
+
+def rss_mb(pid: int) -> float:
+    """A process's resident memory in MB (from /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process has used so far, all its threads together (from /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def run_timed(cmd: list[str], env: dict | None = None) -> tuple[float, int]:

@@ -6,23 +6,14 @@ from __future__ import annotations
 import asyncio
 import os
 import statistics
-from pathlib import Path
 
-from benchmarks.common import LATENCY, ROOT, Run, p95
+from benchmarks.common import LATENCY, ROOT, Run, p95, rss_mb
 from benchmarks.fake_sheets import FakeSheets
 from benchmarks.sessions import browser_sessions, on_fake_google, ws_sessions
 from harness.browser import chromium
 from harness.server import streamlit_server
 
 TITLE = "Concurrency"
-
-
-def rss_mb(pid: int) -> float:
-    """A process's resident memory in MB (from /proc)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def measure(run: Run) -> list[dict]:

@@ -9,7 +9,8 @@ process vs a bare read of the same file at commune / district / province scale, 
 reruns (AppTest) vs a minimal page, (4) peak memory, (5) first paint in headless Chromium vs a
 minimal page, (6) concurrent sessions against one server on a fake Google, (7) the same sessions
 dealt to two replicas sharing one PostgreSQL store, (8) the snapshot store on SQLite vs PostgreSQL
-(a throw-away cluster on loopback).
+(a throw-away cluster on loopback), (9) the overview and the village screen on a throttled phone through the
+nginx proxy and direct against minimal pages, 20 simultaneous first loads, and a profile of one.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import concurrency, ingest, paint, replicas, reruns, store, upstream
+from benchmarks import concurrency, ingest, paint, phone, replicas, reruns, store, upstream
 from benchmarks.common import ROOT, Run
 
 # In the order they run and print; each module has a TITLE and measure(run) -> rows of the table.
@@ -34,6 +35,7 @@ SECTIONS = {
     "concurrency": concurrency,
     "replicas": replicas,
     "store": store,
+    "phone": phone,
 }
 
 

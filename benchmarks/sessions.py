@@ -1,11 +1,13 @@
-"""Sessions against a running app, for the paint, concurrency and replicas sections: a page painted in
+"""Sessions against a running app, for the paint, concurrency, replicas and phone sections: a page painted in
 headless Chromium, a websocket session as the browser opens it, and the environment of an app on the fake Google."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +43,10 @@ async def browser_sessions(url: str, n: int) -> list[float]:
     return [r for r in results if isinstance(r, float)]  # a session that never rendered is left out, and counted
 
 
-async def _ws_session(url: str) -> float:
-    """One real websocket session, as the browser opens it: rerun the default page, wait until it finished."""
+@contextlib.asynccontextmanager
+async def open_session(url: str) -> AsyncIterator[float]:
+    """One real websocket session, as the browser opens it: rerun the default page, and once it has finished
+    yield the seconds that took; the session stays open (connected, as a viewer's tab is) until the block ends."""
     import websockets
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -57,7 +61,14 @@ async def _ws_session(url: str) -> float:
             forward = ForwardMsg()
             forward.ParseFromString(await asyncio.wait_for(ws.recv(), timeout=300))
             if forward.WhichOneof("type") == "script_finished":
-                return time.perf_counter() - start
+                break
+        yield time.perf_counter() - start
+
+
+async def _ws_session(url: str) -> float:
+    """One session, closed as soon as its first run has finished: the seconds that took."""
+    async with open_session(url) as seconds:
+        return seconds
 
 
 async def ws_sessions(urls: list[str], n: int) -> list[float]:

@@ -18,7 +18,7 @@ def measure(run: Run) -> list[dict]:
     from lib.sample import SampleSpec, build
     from lib.snapshots import SnapshotStore
     from lib.sources import RawWorkbook
-    from lib.validate import validate
+    from lib.validation.run import validate
 
     if postgres.binaries() is None:
         return [

@@ -26,3 +26,12 @@ def chromium() -> str | None:
 def launch(browser_type: Any) -> Any:
     """Launch Chromium from a Playwright `p.chromium`: a Browser from the sync API, an awaitable from the async one."""
     return browser_type.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
+
+
+def launch_profile(browser_type: Any, user_data_dir: str, **context: Any) -> Any:
+    """A persistent context (a real profile with its own disk cache) in user_data_dir, with the same binary and flags.
+
+    context takes Playwright's context options (viewport, is_mobile, …). Returns a BrowserContext from the sync
+    API, an awaitable from the async one.
+    """
+    return browser_type.launch_persistent_context(user_data_dir, executable_path=chromium(), args=CHROMIUM_ARGS, **context)

@@ -52,12 +52,16 @@ def stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
-def streamlit_command(script: str | Path, port: int, *options: str) -> list[str]:
-    """`python -m streamlit run SCRIPT` headless on 127.0.0.1:port, then any further `--option value` pairs."""
+def streamlit_command(script: str | Path, port: int, *options: str, module: str = "streamlit") -> list[str]:
+    """`python -m streamlit run SCRIPT` headless on 127.0.0.1:port, then any further `--option value` pairs.
+
+    module is the module `python -m` runs: another one that ends in Streamlit's command line (a profiling
+    wrapper, say) takes the same arguments.
+    """
     return [
         sys.executable,
         "-m",
-        "streamlit",
+        module,
         "run",
         str(script),
         "--server.address",
@@ -94,16 +98,18 @@ def streamlit_server(
     env: Mapping[str, str] | None = None,
     port: int | None = None,
     timeout: float = 90,
+    module: str = "streamlit",
 ) -> Iterator[Server]:
     """Run `streamlit run script` from the repository root until the block ends; yields once it answers healthy.
 
-    env is the child's whole environment (default: this process's); the log goes to log_dir/streamlit-PORT.log.
+    env is the child's whole environment (default: this process's); the log goes to log_dir/streamlit-PORT.log;
+    module is what `python -m` runs (see streamlit_command).
     """
     port = port or free_port()
     log = Path(log_dir) / f"streamlit-{port}.log"
     with open(log, "w") as out:
         process = subprocess.Popen(
-            streamlit_command(script, port, *options),
+            streamlit_command(script, port, *options, module=module),
             cwd=ROOT,
             env=dict(os.environ if env is None else env),
             stdout=out,

@@ -14,11 +14,36 @@ from lib.status import STATUS_COLOUR, STATUS_LABEL, TARGET_COLOUR, status
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"
 PHASE_FILLS = ("rgba(0,114,178,0.10)", "rgba(230,159,0,0.12)", "rgba(0,158,115,0.07)", "rgba(204,121,167,0.10)")
+# Every text colour is set on the figure itself: left unset, Streamlit's chart theme fills in a light grey
+# (village names measured 3,7:1 on a phone). Both pass 4,5:1 on PAPER; tests/test_charts.py computes it.
+INK = "#0e1117"  # names and values (the app theme's text colour, .streamlit/config.toml)
+MUTED = "#4b5563"  # axis numbers and notes
+PAPER = "#ffffff"
+TEXT_PX = 13  # one size for every chart text: at least 12 px on a phone
+# A chart on a 390 px phone is about 358 px wide. Labels are laid out for that width (the narrowest we
+# serve), so they cannot collide there and have room to spare on a laptop.
+PHONE_WIDTH_PX = 358
+TREND_PLOT_PX = 300  # the phone width less the percent ticks on the left
 
 
 def safe(text: object) -> str:
     """Cell text made inert for plotly labels (which render a subset of HTML)."""
     return html.escape(str(text), quote=False)
+
+
+def text_px(text: str, size: int = TEXT_PX) -> float:
+    """A generous estimate of a label's width in pixels (plotly measures only in the browser)."""
+    return 0.58 * size * len(text)
+
+
+def percent_ticks(top: float, step: float, mark: float | None = None, room: float = 0.15) -> dict:
+    """Axis ticks every `step` up to `top`, written '50 %' like every other rate in the app; `mark` (the
+    target) becomes a bold tick of its own and ticks closer to it than `room` are left out, so no two touch."""
+    values = [round(i * step, 6) for i in range(int(top / step + 1e-9) + 1)]
+    if mark is not None:
+        values = sorted([v for v in values if abs(v - mark) >= room] + [mark])
+    text = [f"<b>{fmt_pct(v, 0)}</b>" if v == mark else fmt_pct(v, 0) for v in values]
+    return {"tickmode": "array", "tickvals": values, "ticktext": text, "tickangle": 0}
 
 
 def _figure(
@@ -40,12 +65,13 @@ def _figure(
         "separators": ",.",
         "height": height,
         "margin": {"l": 8, "r": 8, "t": 36, "b": 8},
-        "font": {"family": FONT, "size": 13},
-        "hoverlabel": {"font": {"family": FONT}},
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        "plot_bgcolor": "white",
-        "xaxis": {"showgrid": False, "fixedrange": True, **(xaxis or {})},
-        "yaxis": {"gridcolor": "#e6e9ef", "fixedrange": True, **(yaxis or {})},
+        "font": {"family": FONT, "size": TEXT_PX, "color": INK},
+        "hoverlabel": {"bgcolor": PAPER, "bordercolor": MUTED, "font": {"family": FONT, "size": TEXT_PX, "color": INK}},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "font": {"size": TEXT_PX, "color": INK}},
+        "plot_bgcolor": PAPER,
+        "paper_bgcolor": PAPER,
+        "xaxis": {"showgrid": False, "fixedrange": True, "tickfont": {"size": TEXT_PX, "color": MUTED}, **(xaxis or {})},
+        "yaxis": {"gridcolor": "#e6e9ef", "fixedrange": True, "tickfont": {"size": TEXT_PX, "color": MUTED}, **(yaxis or {})},
         "shapes": shapes or [],
         "annotations": notes or [],
     }
@@ -59,15 +85,38 @@ def short_phase(name: str) -> str:
     return "GĐ " + name[len("Giai đoạn ") :] if name.lower().startswith("giai đoạn ") else name
 
 
+def label_rows(spans: list[tuple[float, float]], gap: float = 6) -> list[int]:
+    """A row for each label (left, right in px) so that labels sharing a row never overlap: first fit."""
+    ends: list[float] = []
+    rows = []
+    for left, right in spans:
+        row = next((r for r, end in enumerate(ends) if left >= end + gap), len(ends))
+        if row == len(ends):
+            ends.append(right)
+        else:
+            ends[row] = right
+        rows.append(row)
+    return rows
+
+
+PHASE_ROW_PX = 18  # one row of phase names above the plot
+
+
 def _phase_bands(phases: tuple[Phase, ...], first: dt.date, last: dt.date) -> tuple[list[dict], list[dict]]:
-    """A shaded band and a short label for each phase within the charted weeks."""
-    shapes, notes = [], []
+    """A shaded band for each phase within the charted weeks, its short name above the plot.
+
+    Phases can be days apart on a chart spanning months ('GĐ 1' and 'GĐ 2' start 5 days apart), so the
+    names go in rows above the plot, never on the lines, a name moving up a row where it would touch
+    the one before at phone width.
+    """
+    shapes, notes, spans = [], [], []
+    axis_start, axis_end = first - dt.timedelta(days=3), last + dt.timedelta(days=4)
+    px_per_day = TREND_PLOT_PX / max((axis_end - axis_start).days, 1)
     for i, phase in enumerate(phases):
-        start, end = max(phase.start, first - dt.timedelta(days=3)), min(phase.end, last + dt.timedelta(days=3))
+        start, end = max(phase.start, axis_start), min(phase.end, last + dt.timedelta(days=3))
         if start > end:
             continue
         x0, x1 = start.isoformat(), (end + dt.timedelta(days=1)).isoformat()
-        fill = PHASE_FILLS[i % len(PHASE_FILLS)]
         shapes.append(
             {
                 "type": "rect",
@@ -77,20 +126,28 @@ def _phase_bands(phases: tuple[Phase, ...], first: dt.date, last: dt.date) -> tu
                 "x1": x1,
                 "y0": 0,
                 "y1": 1,
-                "fillcolor": fill,
+                "fillcolor": PHASE_FILLS[i % len(PHASE_FILLS)],
                 "line": {"width": 0},
                 "layer": "below",
             }
         )
+        text = short_phase(phase.name)
+        left, width = (start - axis_start).days * px_per_day, text_px(text)
+        anchor = "left" if left + width <= TREND_PLOT_PX else "right"  # a phase starting near the end: name ends at its band's end
+        if anchor == "right":
+            left = min((end + dt.timedelta(days=1) - axis_start).days * px_per_day, TREND_PLOT_PX) - width
+        spans.append((left, left + width))
         notes.append(
-            {"text": safe(short_phase(phase.name)), "xref": "x", "yref": "paper", "x": x0, "y": 1, "xanchor": "left", "yanchor": "top"}
-            | {"showarrow": False, "yshift": -14 * (i % 2), "font": {"size": 11, "color": "#555"}}
+            {"text": safe(text), "xref": "x", "yref": "paper", "x": x0 if anchor == "left" else x1, "y": 1, "xanchor": anchor}
+            | {"yanchor": "bottom", "showarrow": False, "font": {"size": TEXT_PX, "color": MUTED}}
         )
+    for note, row in zip(notes, label_rows(spans), strict=True):
+        note["yshift"] = 2 + PHASE_ROW_PX * row
     return shapes, notes
 
 
 def _target_line(target: float) -> tuple[dict, dict]:
-    """The dashed red target line across the plot, labelled at its right end."""
+    """The dashed target line across the plot, labelled at its right end on an opaque ground."""
     line = {"color": STATUS_COLOUR["red"], "dash": "dash", "width": 2}
     shape = {"type": "line", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": target, "y1": target, "line": line}
     note = {
@@ -101,16 +158,26 @@ def _target_line(target: float) -> tuple[dict, dict]:
         "y": target,
         "xanchor": "right",
         "yanchor": "top",
+        "yshift": -2,
         "showarrow": False,
+        "bgcolor": PAPER,
+        "font": {"size": TEXT_PX, "color": INK},
     }
     return shape, note
 
 
 def _guides(phases: tuple[Phase, ...], weeks: list[dt.date], target: float) -> dict:
-    """shapes= and notes= for a rate-by-week chart: the target line, then the phase bands."""
+    """shapes=, notes= and the layout for a rate-by-week chart: the target line, the phase bands and their
+    names in rows above the plot (the legend goes below it to leave them the room)."""
     shape, note = _target_line(target)
     bands, labels = _phase_bands(phases, weeks[0], weeks[-1])
-    return {"shapes": [shape, *bands], "notes": [note, *labels]}
+    rows = 1 + max((n["yshift"] // PHASE_ROW_PX for n in labels), default=-1)
+    return {
+        "shapes": [shape, *bands],
+        "notes": [note, *labels],
+        "margin": {"l": 8, "r": 8, "t": 10 + PHASE_ROW_PX * rows, "b": 8},
+        "legend": {"yanchor": "top", "y": -0.15},  # below the dates
+    }
 
 
 def trend(
@@ -164,15 +231,34 @@ def trend(
         traces,
         360,
         xaxis={"tickformat": "%d/%m", "title": None},
-        yaxis={"tickformat": ".0%", "range": [0, top], "title": None},
+        yaxis={**percent_ticks(top, 0.2), "range": [0, top], "title": None},
         **_guides(phases, weeks, target),
     )
+
+
+LABEL_GAP = "\u2002"  # an en space between a bar (or the target line) and its label: plotly's text has no offset
+
+
+def label_room(names: list[str], labels: list[str], starts: list[float]) -> tuple[int, float]:
+    """The right margin (px) that keeps every value label whole at phone width, each label starting at a
+    fraction `starts` of the plot's width, and the plot's width that leaves; names take the chart's left."""
+    inner = PHONE_WIDTH_PX - 8 - 10 - max((text_px(n) for n in names), default=0)  # left margin, tick gap, names
+    room = 8.0
+    for label, start in zip(labels, starts, strict=True):
+        # the label ends at start * (inner - room) + width, which must stay within inner: solve for room
+        room = max(room, (text_px(label) + 8 - (1 - start) * inner) / max(start, 0.05))  # 8 px to spare: fonts differ
+    return round(room), max(inner - room, 40.0)
 
 
 def ranking(
     table: pd.DataFrame, target: float, value: str = "rate", name: str = "name", denominator: str = "smartphone_households"
 ) -> go.Figure:
-    """Horizontal bars, lowest rate on top, coloured by status, with the target line: laggards first."""
+    """Horizontal bars, lowest rate on top, coloured by status, with the target line: laggards first.
+
+    Each value is written in dark ink just right of its bar or, for a bar short of the target, just right
+    of the target line: no label ever sits on a bar's colour or across the dashed line. The target is a
+    bold tick of the axis itself, so nothing else is written where the ticks are.
+    """
     frame = table.sort_values([value, name], ascending=[False, True], na_position="first", kind="stable")
     states = [status(r, target) for r in frame[value]]
     custom = [
@@ -181,29 +267,41 @@ def ranking(
             frame[name], frame[value], frame["installed"], frame[denominator], states, frame["needed"], strict=True
         )
     ]
+    names = [safe(n) for n in frame[name]]
+    values = [float(v) for v in frame[value].fillna(0)]
+    labels = [LABEL_GAP + c[1] + (f" · cần {c[5]}" if c[5] != "0" else "") for c in custom]
     bar = {
         "type": "bar",
-        "x": frame[value].fillna(0),
-        "y": [safe(n) for n in frame[name]],
+        "x": values,
+        "y": names,
         "orientation": "h",
         "marker": {"color": [STATUS_COLOUR[s] for s in states]},
-        "text": [f"{c[1]}" + (f" · cần {c[5]}" if c[5] != "0" else "") for c in custom],
-        "textposition": "auto",
-        "insidetextanchor": "end",
         "customdata": custom,
         "hovertemplate": "<b>%{customdata[0]}</b><br>%{customdata[2]} / %{customdata[3]} = %{customdata[1]}<br>%{customdata[4]} · cần thêm %{customdata[5]}<extra></extra>",
     }
+    text = {
+        "type": "scatter",
+        "mode": "text",
+        "x": [max(v, target) for v in values],
+        "y": names,
+        "text": labels,
+        "textposition": "middle right",
+        "textfont": {"size": TEXT_PX, "color": INK},
+        "cliponaxis": False,
+        "hoverinfo": "skip",
+    }
     line = {"color": STATUS_COLOUR["red"], "dash": "dash", "width": 2}
     vline = {"type": "line", "xref": "x", "yref": "y domain", "x0": target, "x1": target, "y0": 0, "y1": 1, "line": line}
-    label = {"text": fmt_pct(target, 0), "xref": "x", "yref": "y domain", "x": target, "y": 1, "xanchor": "center", "yanchor": "bottom"}
-    top = max(1.0, float(frame[value].max() or 0) + 0.05) if len(frame) else 1.0
+    top = max([1.0, *values])
+    right, plot = label_room(names, labels, [max(v, target) / top for v in values])
     return _figure(
-        [bar],
+        [bar, text],
         80 + 26 * max(len(frame), 1),
-        xaxis={"tickformat": ".0%", "range": [0, top], "title": None, "side": "top"},
-        yaxis={"title": None, "automargin": True, "showgrid": False},
+        xaxis={**percent_ticks(top, 0.5, target, room=(text_px("100 %") + 4) / plot * top), "range": [0, top], "title": None}
+        | {"side": "top"},
+        yaxis={"title": None, "automargin": True, "showgrid": False, "tickfont": {"size": TEXT_PX, "color": INK}},
         shapes=[vline],
-        notes=[label | {"showarrow": False}],
+        margin={"l": 8, "r": right, "t": 36, "b": 8},
         showlegend=False,
         bargap=0.25,
     )
@@ -238,11 +336,12 @@ def village_trend(vw: pd.DataFrame, phases: tuple[Phase, ...], target: float) ->
             }
         )
     weeks = sorted(vw["week"].unique())
+    top = max(1.05, float(vw["rate"].max() or 0) + 0.05)
     return _figure(
         traces,
         340,
         xaxis={"tickformat": "%d/%m"},
-        yaxis={"tickformat": ".0%", "range": [0, max(1.05, float(vw["rate"].max() or 0) + 0.05)]},
+        yaxis={**percent_ticks(top, 0.2), "range": [0, top]},
         **_guides(phases, weeks, target),
     )
 
@@ -264,6 +363,7 @@ def weekly_gains(vw: pd.DataFrame) -> go.Figure:
     return _figure(traces, 280, xaxis={"tickformat": "%d/%m"}, yaxis={"title": None, "tickformat": ",d"}, barmode="group")
 
 
+HEATMAP_ROW_PX = 22  # a village's row: its 13 px name and room around it
 TIMELINESS_COLOUR = {"on_time": "#009E73", "late": "#E69F00", "carried": "#CC79A7", "missing": "#D55E00", "pending": "#E6E9EF"}
 
 
@@ -300,10 +400,13 @@ def timeliness_heatmap(table: pd.DataFrame, labels: dict[str, str]) -> go.Figure
         | {"marker": {"size": 10, "color": TIMELINESS_COLOUR[key], "symbol": "square"}}
         for key in order
     ]
+    rows = heatmap["y"]
     return _figure(
         [heatmap, *legend],
-        120 + 18 * len(names),
-        xaxis={"side": "top", "tickangle": -60, "type": "category"},
-        yaxis={"type": "category", "automargin": True},
+        120 + HEATMAP_ROW_PX * len(names),
+        xaxis={"side": "top", "tickangle": -90, "type": "category"},  # upright dates touched each other on a phone
+        # every village named: left to itself, plotly drops every other name once rows are as tall as the text
+        yaxis={"type": "category", "automargin": True, "tickmode": "array", "tickvals": rows, "ticktext": rows}
+        | {"tickfont": {"size": TEXT_PX, "color": INK}},
         legend={"y": -0.02, "yanchor": "top"},
     )

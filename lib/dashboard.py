@@ -9,7 +9,7 @@ import pandas as pd
 
 from lib import metrics
 from lib.history import History, all_issues
-from lib.validate import Dataset
+from lib.validation.model import Dataset
 
 
 @dataclass(frozen=True)

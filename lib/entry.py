@@ -1,6 +1,6 @@
 """The report form's rules, taken from the reader itself rather than copied.
 
-A draft is checked by running `lib.validate.validate` on a small workbook made of what the reader
+A draft is checked by running `lib.validation.run.validate` on a small workbook made of what the reader
 would see once the row is appended: the village's (or unit's) roster row, its earlier reports (and
 the form's own rows not yet on the Sheet), then the draft. The issues the draft adds become short
 messages beside the fields; the reader's warnings that a person may overrule (above the smartphone
@@ -8,7 +8,7 @@ households, below last week) ask for the tick "Tôi xác nhận số này đúng
 
 The row carries the report day of its week, as text dd/mm/yyyy: the reader reads that text as the
 same day whatever the sheet's locale, and accepts the open week's report day although it may be up
-to 6 days ahead (see `lib.validate`'s future_date rule). Pure: plain data in, plain data out.
+to 6 days ahead (see `lib.validation.reports`' future_date rule). Pure: plain data in, plain data out.
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ import pandas as pd
 from lib import history, metrics, schema
 from lib.fmt import fmt_date, fmt_int
 from lib.normalize import column_letter, name_key, upcoming_report_day
-from lib.validate import Dataset, Issue, header_columns, validate
+from lib.validation.cells import header_columns
+from lib.validation.model import Dataset, Issue
+from lib.validation.run import validate
 from lib.workbook import Cell, RawWorkbook
 
 KINDS = ("village", "unit")

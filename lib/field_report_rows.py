@@ -1,10 +1,11 @@
 """Rows of the `Phản ánh` tab -> the clean frame of accepted reports and one issue record per problem.
 
-Issue records carry lib.validate's keys (sheet, row, column, cell, severity, code, message, value) plus
-`field`, so the reader can append them to the other tabs' issues as they are. Errors reject the row (no id,
+Issue records carry lib.validation's keys (ISSUE_COLUMNS: sheet, row, column, cell, severity, code, message,
+value) plus `field`, so the reader can append them to the other tabs' issues as they are. Errors reject the row (no id,
 an id used again with different content, an unreadable or future date, completion before sending);
 warnings keep it (an exact copy of an earlier row, counted once; an unknown status, counted as open; an
-unreadable deadline, recomputed; an unreadable rating; a done status with no completion date).
+unreadable deadline, recomputed; an unreadable rating; a done status with no completion date). Every message
+is worded in `lib.validation.messages.MESSAGES`.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ import pandas as pd
 from lib.field_reports import FIELD_REPORTS, Status, classify_status, parse_rating
 from lib.fmt import fmt_date
 from lib.normalize import clean_text, parse_date
+from lib.validation.messages import MESSAGES, code_of, phrase
+from lib.validation.model import ISSUE_COLUMNS
 
-ISSUE_KEYS = ("sheet", "row", "column", "cell", "severity", "code", "message", "value")  # lib.validate.ISSUE_COLUMNS
 FRAME_COLUMNS = ["id", "sent", "field", "village", "unit", "due", "completed", "status", "rating", "row"]
 _TIME = re.compile(r"\b(\d{1,2}):(\d{2})\b")
-_DATE_FIX = "Hãy nhập ngày/tháng/năm, ví dụ 23/04/2026."
 
 
 class _Issues:
@@ -33,14 +34,16 @@ class _Issues:
         self.items: list[dict[str, object]] = []
         self.rejected: set[int] = set()
 
-    def add(self, row: int, field: str, severity: str, code: str, message: str, value: object) -> None:
+    def add(self, key: str, /, *, row: int, field: str, value: object, **params: object) -> None:
+        """Record one issue worded by MESSAGES[key]; `params` fill its placeholders, besides {where} (the cell, or the row)."""
+        message = MESSAGES[key]
         header = self.headers.get(field, field)
         cell = f"{self.letters[field]}{row}" if field in self.letters else ""
-        where = f"Ô {cell} ({header})" if cell else f"Dòng {row} ({header})"
+        where = phrase("place.cell", cell=cell, header=header) if cell else phrase("place.row", row=row, header=header)
         shown = fmt_date(value) if isinstance(value, dt.date) else ("" if value is None else str(value)[:200])
-        values = (self.sheet, row, header, cell, severity, code, f"{where}: {message}", shown)
-        self.items.append({**dict(zip(ISSUE_KEYS, values, strict=True)), "field": field})
-        if severity == "error":
+        values = (self.sheet, row, header, cell, message.severity, code_of(key), message.render(where=where, **params), shown)
+        self.items.append({**dict(zip(ISSUE_COLUMNS, values, strict=True)), "field": field})
+        if message.severity == "error":
             self.rejected.add(row)
 
 
@@ -65,51 +68,32 @@ def read_reports(
 def _read_row(record: Mapping[str, object], row: int, today: dt.date, issues: _Issues) -> dict[str, object]:
     values: dict[str, object] = {f: clean_text(record.get(f)) or None for f in ("id", "field", "village", "unit", "status")}
     if values["id"] is None:
-        issues.add(
-            row,
-            "id",
-            "error",
-            "missing_value",
-            "chưa có mã phản ánh. Hãy chép mã từ danh sách của hệ thống; mỗi phản ánh có một mã riêng.",
-            None,
-        )
+        issues.add("missing_value:report_id", row=row, field="id", value=None)
     for f in ("sent", "due", "completed"):
         typed = record.get(f)
         parsed = parse_date(typed, today)
         day = values[f] = parsed.value if isinstance(parsed.value, dt.date) else None
         if parsed.blank and f == "sent":
-            issues.add(row, f, "error", "missing_value", f"chưa có ngày gửi. {_DATE_FIX}", typed)
+            issues.add("missing_value:sent", row=row, field=f, value=typed)
         elif parsed.code and f == "due":
-            issues.add(row, f, "warning", "bad_date", f"{parsed.reason}. Hạn được tính lại theo số ngày làm việc trong Cấu hình.", typed)
+            issues.add("bad_date:due", row=row, field=f, value=typed, reason=parsed.reason)
         elif parsed.code:
-            issues.add(row, f, "error", "bad_date", f"{parsed.reason}." + ("" if "hãy" in parsed.reason else f" {_DATE_FIX}"), typed)
+            # Some of the parser's reasons already say how to type a date ("…; hãy nhập …"): say it once.
+            key = "bad_date:field_report_with_fix" if "hãy" in parsed.reason else "bad_date:field_report"
+            issues.add(key, row=row, field=f, value=typed, reason=parsed.reason)
         elif f != "due" and day is not None and day > today:
-            issues.add(
-                row,
-                f,
-                "error",
-                "future_date",
-                f"ngày {fmt_date(day)} chưa tới (hôm nay là {fmt_date(today)}). Hãy kiểm tra lại ngày, tháng, năm.",
-                typed,
-            )
+            issues.add("future_date:field_report", row=row, field=f, value=typed, day=day, today=today)
     sent, completed = values["sent"], values["completed"]
     if isinstance(sent, dt.date) and isinstance(completed, dt.date) and completed < sent:
-        message = f"ngày hoàn thành {fmt_date(completed)} trước ngày gửi {fmt_date(sent)}. Hãy kiểm tra lại hai ngày này."
-        issues.add(row, "completed", "error", "completed_before_sent", message, record.get("completed"))
+        issues.add("completed_before_sent", row=row, field="completed", value=record.get("completed"), completed=completed, sent=sent)
     status = classify_status(values["status"], completed if isinstance(completed, dt.date) else None)
     if values["status"] and classify_status(values["status"]) is Status.UNKNOWN:
-        message = (
-            f"không hiểu trạng thái '{values['status']}', nên phản ánh được tính là chưa xử lý xong. "
-            "Hãy dùng trạng thái của hệ thống: Chờ tiếp nhận, Đang xử lý, Hoàn thành, Từ chối, Không thuộc thẩm quyền…"
-        )
-        issues.add(row, "status", "warning", "unknown_status", message, values["status"])
+        issues.add("unknown_status", row=row, field="status", value=values["status"], status=values["status"])
     if status is Status.RESOLVED and completed is None and "completed" in issues.headers:
-        message = f"trạng thái '{values['status']}' nhưng chưa có ngày hoàn thành, nên không tính là đúng hạn. Hãy nhập ngày hoàn thành."
-        issues.add(row, "completed", "warning", "missing_completion_date", message, None)
+        issues.add("missing_completion_date", row=row, field="completed", value=None, status=values["status"])
     rating = parse_rating(record.get("rating"))
     if rating.code:
-        message = f"{rating.reason}; coi như chưa đánh giá. Hãy ghi Hài lòng / Không hài lòng, hoặc số sao từ 1 đến 5."
-        issues.add(row, "rating", "warning", "bad_rating", message, record.get("rating"))
+        issues.add("bad_rating", row=row, field="rating", value=record.get("rating"), reason=rating.reason)
     values["sent"] = _sent_at(record.get("sent"), sent)
     return {**values, "rating": record.get("rating"), "row": row}
 
@@ -138,15 +122,11 @@ def _check_duplicate_ids(kept: list[dict[str, object]], issues: _Issues) -> set[
         identical = len({tuple(str(r[f]) for f in FRAME_COLUMNS if f not in ("id", "row")) for r in rows}) == 1
         for r in rows[1:] if identical else rows:
             others = [int(o["row"]) for o in rows if o is not r]  # type: ignore[call-overload]
-            listed = ", ".join(map(str, others[:3])) + (f" và {len(others) - 3} dòng khác" if len(others) > 3 else "")
+            shown = ", ".join(map(str, others[:3]))
+            listed = phrase("rows.more", shown=shown, rest=len(others) - 3) if len(others) > 3 else shown
             if identical:
                 copies.add(int(r["row"]))  # type: ignore[call-overload]
-                message = f"dòng này lặp lại y hệt phản ánh '{r['id']}' ở dòng {listed}; chỉ tính một lần. Có thể xoá dòng thừa."
-                issues.add(int(r["row"]), "id", "warning", "duplicate_id", message, r["id"])  # type: ignore[call-overload]
+                issues.add("duplicate_id:identical", row=int(r["row"]), field="id", value=r["id"], id=r["id"], rows=listed)  # type: ignore[call-overload]
             else:
-                message = (
-                    f"mã phản ánh '{r['id']}' trùng với dòng {listed} nhưng nội dung khác nhau, nên chưa tính các dòng này. "
-                    "Hãy giữ lại dòng mới nhất (chép lại từ hệ thống) và xoá các dòng kia."
-                )
-                issues.add(int(r["row"]), "id", "error", "duplicate_id", message, r["id"])  # type: ignore[call-overload]
+                issues.add("duplicate_id", row=int(r["row"]), field="id", value=r["id"], id=r["id"], rows=listed)  # type: ignore[call-overload]
     return copies

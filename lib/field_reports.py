@@ -28,6 +28,7 @@ import pandas as pd
 from lib.config import Campaign
 from lib.normalize import BLANK, Parsed, ascii_key, clean_text, header_key, name_key, report_week
 from lib.schema import Column, Kind, Setting, Tab
+from lib.validation.messages import phrase
 
 DEFAULT_WORKING_DAYS = 5
 UNASSIGNED = "Chưa phân công"
@@ -195,7 +196,7 @@ def parse_rating(value: object) -> Parsed:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return BLANK
     if isinstance(value, bool):
-        return Parsed(code="bad_rating", reason="không phải đánh giá")
+        return Parsed(code="bad_rating", reason=phrase("rating.true_false"))
     text = clean_text(value)
     stars = text.count("★") + text.count("⭐")
     key = _words(text)
@@ -210,9 +211,9 @@ def parse_rating(value: object) -> Parsed:
     elif m := _STARS.match(header_key(text)):
         number, scale = float(m.group(1).replace(",", ".")), float(m.group(2) or 5)
     else:
-        return Parsed(code="bad_rating", reason=f"không hiểu đánh giá '{text}'")
+        return Parsed(code="bad_rating", reason=phrase("rating.unknown", text=text))
     if math.isnan(number) or scale <= 0 or not 1 <= number * 5 / scale <= 5:
-        return Parsed(code="bad_rating", reason=f"số sao phải từ 1 đến 5, không phải '{text}'")
+        return Parsed(code="bad_rating", reason=phrase("rating.stars_out_of_range", text=text))
     return Parsed(value=number * 5 / scale >= 4 - 1e-9)
 
 

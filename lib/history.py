@@ -13,7 +13,8 @@ import pandas as pd
 
 from lib import schema
 from lib.config import TIMEZONE
-from lib.validate import Dataset
+from lib.validation.messages import MESSAGES
+from lib.validation.model import Dataset
 
 
 @dataclass(frozen=True)
@@ -92,10 +93,8 @@ def history_issues(history: History | None, ds: Dataset) -> pd.DataFrame:
             continue  # corrected before the deadline: normal editing, not history
         when = change.noticed_at.astimezone(TIMEZONE).strftime("%H:%M %d/%m/%Y")
         label = "thôn" if change.entity == "village" else "đơn vị"
-        if change.kind == "removed":
-            text = f"Số liệu tuần {change.week:%d/%m/%Y} của {label} '{change.name}' ({change.old}) đã bị xoá hoặc không còn hợp lệ (phát hiện lúc {when})."
-        else:
-            text = f"Số liệu tuần {change.week:%d/%m/%Y} của {label} '{change.name}' bị sửa từ {change.old} thành {change.new} sau hạn báo cáo (phát hiện lúc {when})."
+        key = "history_changed:removed" if change.kind == "removed" else "history_changed"
+        text = MESSAGES[key].render(week=change.week, label=label, name=change.name, old=change.old, new=change.new, when=when)
         records.append(
             (
                 tabs[change.entity],
@@ -104,7 +103,7 @@ def history_issues(history: History | None, ds: Dataset) -> pd.DataFrame:
                 "",
                 "warning",
                 "history_changed",
-                text + " Nếu không cố ý, hãy khôi phục số cũ.",
+                text,
                 str(change.old),
                 change.name,
             )

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from lib.config import Phase
-from lib.validate import Dataset
+from lib.validation.model import Dataset
 
 _EPS = 1e-9
 

@@ -1,7 +1,8 @@
 """Vietnamese text keys, numbers and dates as village heads really type them.
 
 Every parser returns a small result instead of raising, so validation can turn a bad
-cell into one issue record (code + Vietnamese message) and carry on.
+cell into one issue record (code + Vietnamese message) and carry on. The reasons given are
+worded in `lib.validation.messages.PHRASES`, with every other sentence shown to people.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+
+from lib.validation.messages import phrase
 
 SHEETS_EPOCH = dt.date(1899, 12, 30)  # day 0 of Google Sheets / Excel serial dates
 # No figure of this campaign (i-HaTinh, the commune merged in 2025) can predate 2020; anything
@@ -133,20 +136,20 @@ _UNIT_SUFFIX = re.compile(r"^([+-]?[\d.,\s]*\d)\s*([^\d\s%.,+-][^\d%]*)?$")
 def parse_count(value: object) -> Parsed:
     """Parse a whole number ≥ 0 as typed in Vietnam: 1.234 = 1234, '45 hộ' = 45, blank ≠ 0."""
     if value is None or isinstance(value, bool):
-        return BLANK if value is None else Parsed(code="not_a_number", reason="ô chứa giá trị đúng/sai, không phải số")
+        return BLANK if value is None else Parsed(code="not_a_number", reason=phrase("count.true_false"))
     if isinstance(value, (int, float)):
         return _check_count(float(value))
     text = clean_text(value)
     if not text:
         return BLANK
     if "%" in text:
-        return Parsed(code="not_a_number", reason="đây là tỷ lệ phần trăm; ô này cần số lượng (số hộ/số người), không phải %")
+        return Parsed(code="not_a_number", reason=phrase("count.percent"))
     m = _UNIT_SUFFIX.match(text)
     if not m:
-        return Parsed(code="not_a_number", reason="không đọc được số")
+        return Parsed(code="not_a_number", reason=phrase("count.unreadable"))
     digits = m.group(1).replace(" ", "")
     if m.group(2) and header_key(m.group(2)) not in _UNIT_WORDS:
-        return Parsed(code="not_a_number", reason=f"có chữ '{m.group(2).strip()}' sau số; chỉ ghi số, ví dụ 45")
+        return Parsed(code="not_a_number", reason=phrase("count.word_after", word=m.group(2).strip()))
     if _THOUSANDS.match(digits):
         return _check_count(float(digits.replace(".", "")))
     if _PLAIN.match(digits):
@@ -154,26 +157,21 @@ def parse_count(value: object) -> Parsed:
     if _COMMA_THOUSANDS.match(digits):
         # 1,000 is one thousand in English but 1 in Vietnamese (the comma marks decimals): never guess.
         whole = digits.lstrip("+").replace(",", "")
-        return Parsed(
-            code="comma_in_count",
-            reason=f"'{digits}' có dấu phẩy, ở Việt Nam là dấu thập phân nên không rõ là {whole} hay số lẻ; "
-            f"nếu là {whole}, hãy nhập {whole} (không dùng dấu phẩy)",
-        )
+        return Parsed(code="comma_in_count", reason=phrase("count.comma", digits=digits, whole=whole))
     if _DECIMAL.match(digits):
         return _check_count(float(digits.replace(",", ".")), typed=text)
-    return Parsed(code="not_a_number", reason="không đọc được số")
+    return Parsed(code="not_a_number", reason=phrase("count.unreadable"))
 
 
 def _check_count(number: float, typed: str | None = None) -> Parsed:
     if math.isnan(number) or math.isinf(number):
-        return Parsed(code="not_a_number", reason="không đọc được số")
+        return Parsed(code="not_a_number", reason=phrase("count.unreadable"))
     if number < 0:
-        return Parsed(code="negative", reason="số lượng không thể âm")
+        return Parsed(code="negative", reason=phrase("count.negative"))
     if number != int(number):
-        hint = " (ở Việt Nam dấu phẩy là phần thập phân: 12,5 là mười hai phẩy năm)" if typed and "," in typed else ""
-        return Parsed(code="not_whole", reason=f"số lượng phải là số nguyên{hint}")
+        return Parsed(code="not_whole", reason=phrase("count.not_whole_comma" if typed and "," in typed else "count.not_whole"))
     if number > 100_000_000:
-        return Parsed(code="not_a_number", reason="số quá lớn, có thể đã nhập nhầm")
+        return Parsed(code="not_a_number", reason=phrase("count.too_large"))
     return Parsed(value=int(number))
 
 
@@ -195,10 +193,10 @@ def parse_date(value: object, today: dt.date) -> Parsed:
     if isinstance(value, dt.date):
         return _plausible(value)
     if isinstance(value, bool):
-        return Parsed(code="bad_date", reason="không phải ngày")
+        return Parsed(code="bad_date", reason=phrase("date.true_false"))
     if isinstance(value, (int, float)):
         if math.isnan(value) or not 20000 <= value <= 80000:
-            return Parsed(code="bad_date", reason="không phải ngày hợp lệ")
+            return Parsed(code="bad_date", reason=phrase("date.bad_serial"))
         return _plausible(SHEETS_EPOCH + dt.timedelta(days=int(value)))
     text = clean_text(value).casefold()
     if not text:
@@ -207,23 +205,15 @@ def parse_date(value: object, today: dt.date) -> Parsed:
         return _make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)), text)
     m = _DATE_TEXT.match(text)
     if not m:
-        return Parsed(code="bad_date", reason="không đọc được ngày; hãy nhập theo dạng ngày/tháng/năm, ví dụ 23/04/2026")
+        return Parsed(code="bad_date", reason=phrase("date.unreadable"))
     day, month = int(m.group(1)), int(m.group(2))
     if m.group(3) is None:
         # Guessing the year from today would move the report a year once the calendar turns.
-        return Parsed(
-            code="bad_date",
-            reason=f"ngày '{text}' không ghi năm, nên không được tính (bảng không tự đoán năm để số liệu không đổi nghĩa theo ngày xem); "
-            f"hãy nhập đủ ngày/tháng/năm, ví dụ {day:02d}/{month:02d}/{today.year}",
-        )
+        return Parsed(code="bad_date", reason=phrase("date.no_year", text=text, example=f"{day:02d}/{month:02d}/{today.year}"))
     year = int(m.group(3))
     year += 2000 if year < 100 else 0
     if month > 12 and day <= 12:
-        return Parsed(
-            code="bad_date",
-            reason=f"tháng {month} không tồn tại — có lẽ ngày được nhập theo kiểu Mỹ (tháng/ngày); "
-            f"hãy nhập ngày/tháng/năm, ví dụ {month:02d}/{day:02d}/{year}",
-        )
+        return Parsed(code="bad_date", reason=phrase("date.us_order", month=month, example=f"{month:02d}/{day:02d}/{year}"))
     return _make_date(year, month, day, text)
 
 
@@ -231,23 +221,20 @@ def _make_date(year: int, month: int, day: int, text: str) -> Parsed:
     try:
         return _plausible(dt.date(year, month, day))
     except ValueError:
-        return Parsed(code="bad_date", reason=f"ngày '{text}' không tồn tại trong lịch")
+        return Parsed(code="bad_date", reason=phrase("date.not_in_calendar", text=text))
 
 
 def _plausible(day: dt.date) -> Parsed:
     if FIRST_PLAUSIBLE_DATE <= day <= LAST_PLAUSIBLE_DATE:
         return Parsed(value=day)
-    return Parsed(
-        code="bad_date",
-        reason=f"năm {day.year} không hợp lý cho số liệu của chiến dịch (chỉ nhận ngày từ năm {FIRST_PLAUSIBLE_DATE.year} "
-        f"đến năm {LAST_PLAUSIBLE_DATE.year}); hãy kiểm tra lại năm",
-    )
+    reason = phrase("date.implausible_year", year=day.year, first=FIRST_PLAUSIBLE_DATE.year, last=LAST_PLAUSIBLE_DATE.year)
+    return Parsed(code="bad_date", reason=reason)
 
 
 def parse_percent(value: object) -> Parsed:
     """Parse a target such as 70, '70 %', '70,5%' or a percent-formatted 0.7 into a fraction."""
     if value is None or isinstance(value, bool):
-        return BLANK if value is None else Parsed(code="bad_setting", reason="không phải tỷ lệ")
+        return BLANK if value is None else Parsed(code="bad_setting", reason=phrase("percent.true_false"))
     if isinstance(value, (int, float)):
         number = float(value)
     else:
@@ -255,12 +242,12 @@ def parse_percent(value: object) -> Parsed:
         if not text:
             return BLANK
         if not _DECIMAL.match(text):
-            return Parsed(code="bad_setting", reason="không đọc được tỷ lệ; ví dụ 70 hoặc 70,5")
+            return Parsed(code="bad_setting", reason=phrase("percent.unreadable"))
         number = float(text.replace(",", "."))
     if number <= 1:
         number *= 100
     if not 0 < number <= 100:
-        return Parsed(code="bad_setting", reason="tỷ lệ phải lớn hơn 0 và không quá 100 %")
+        return Parsed(code="bad_setting", reason=phrase("percent.out_of_range"))
     return Parsed(value=round(number / 100, 6))
 
 
@@ -282,7 +269,7 @@ def parse_weekday(value: object) -> Parsed:
         return BLANK
     if key in _WEEKDAY_WORDS:
         return Parsed(value=_WEEKDAY_WORDS[key])
-    return Parsed(code="bad_setting", reason="không hiểu ngày trong tuần; ví dụ: Thứ Năm")
+    return Parsed(code="bad_setting", reason=phrase("weekday.unknown"))
 
 
 def report_week(day: dt.date, weekday: int) -> dt.date:

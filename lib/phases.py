@@ -14,7 +14,7 @@ from typing import Literal
 import pandas as pd
 
 from lib.config import Phase
-from lib.validate import Dataset
+from lib.validation.model import Dataset
 
 _EPS = 1e-9
 PEAK_DAYS = 30  # the plan's "đợt cao điểm": the first 30 days from the campaign's start

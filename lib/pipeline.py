@@ -21,7 +21,8 @@ from lib.dashboard import Dashboard
 from lib.history import History
 from lib.live import SourceConfig
 from lib.sources import FetchError, SourceError, refuse_special_file
-from lib.validate import ISSUE_COLUMNS, Dataset, validate
+from lib.validation.model import ISSUE_COLUMNS, Dataset
+from lib.validation.run import validate
 from lib.workbook import RawWorkbook
 
 if TYPE_CHECKING:

@@ -46,6 +46,7 @@ class Tab:
     name: str
     entity: str  # village | unit | village_report | unit_report | config | phase
     columns: tuple[Column, ...]
+    label: str = ""  # what one row is about, as messages name it: "thôn", "đơn vị"
     required: bool = True
     aliases: tuple[str, ...] = ()
     example_rows: tuple[tuple[object, ...], ...] = field(default=())
@@ -66,6 +67,7 @@ SUBMISSION_ID = Column("Mã gửi", "submission", Kind.TEXT, False, ("Mã gửi 
 VILLAGES = Tab(
     name="Thôn",
     entity="village",
+    label="thôn",
     aliases=("Danh sách thôn", "Thon xom", "Xóm"),
     columns=(
         Column("Tên thôn", "name", Kind.NAME, True, ("Thôn", "Thôn/xóm", "Tên thôn/xóm", "Thôn, xóm"), "tên thôn, mỗi thôn một dòng"),
@@ -88,6 +90,7 @@ VILLAGES = Tab(
 VILLAGE_REPORTS = Tab(
     name="Báo cáo thôn",
     entity="village_report",
+    label="thôn",
     aliases=("Bao cao thon hang tuan", "Báo cáo tuần thôn", "Báo cáo các thôn"),
     columns=(
         Column("Ngày báo cáo", "date", Kind.DATE, True, ("Ngày", "Ngày BC", "Tuần báo cáo"), "ngày/tháng/năm, ví dụ 23/04/2026 (Thứ Năm)"),
@@ -118,6 +121,7 @@ VILLAGE_REPORTS = Tab(
 UNITS = Tab(
     name="Đơn vị",
     entity="unit",
+    label="đơn vị",
     aliases=("Danh sách đơn vị", "Cơ quan đơn vị", "Đơn vị cán bộ"),
     columns=(
         Column("Tên đơn vị", "name", Kind.NAME, True, ("Đơn vị", "Cơ quan, đơn vị", "Cơ quan"), "tên cơ quan, đơn vị, mỗi đơn vị một dòng"),
@@ -138,6 +142,7 @@ UNITS = Tab(
 UNIT_REPORTS = Tab(
     name="Báo cáo đơn vị",
     entity="unit_report",
+    label="đơn vị",
     aliases=("Báo cáo cán bộ", "Bao cao don vi hang tuan"),
     columns=(
         Column("Ngày báo cáo", "date", Kind.DATE, True, ("Ngày", "Ngày BC"), "ngày/tháng/năm, ví dụ 23/04/2026"),

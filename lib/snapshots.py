@@ -33,7 +33,7 @@ from typing import Any
 
 import pandas as pd
 
-from lib.validate import Dataset
+from lib.validation.model import Dataset
 from lib.workbook import RawWorkbook
 
 _SCHEMA = [

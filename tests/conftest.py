@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from lib.validate import Dataset, validate
+from lib.validation.model import Dataset
+from lib.validation.run import validate
 from lib.workbook import RawWorkbook
 
 # skips: under CI=true a test skipped for a missing tool fails instead (tests/skips.py).

@@ -15,7 +15,7 @@ from lib.entry_links import EntrySettings, LinkRequest, entry_settings, requeste
 from lib.history import History, timeliness
 from lib.metrics import village_weekly
 from lib.pipeline import check_result
-from lib.validate import validate
+from lib.validation.run import validate
 
 SECRET = "a-test-secret-of-thirty-two-chars"
 SETTINGS = EntrySettings(secret=SECRET)

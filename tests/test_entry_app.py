@@ -16,7 +16,7 @@ from lib.entry_links import sign
 from lib.loading import REFRESH_INTERVAL_SECONDS
 from lib.sample import SampleSpec, build
 from lib.sources import RawWorkbook
-from lib.validate import validate
+from lib.validation.run import validate
 from views.entry import STYLE
 
 TIMEOUT = 60

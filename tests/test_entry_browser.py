@@ -15,18 +15,19 @@ import time
 
 import pytest
 from fake_google import SHEET_URL, LoopbackGoogle, key_material
-from test_browser import CHROMIUM, ROOT, SHOTS, browser, streamlit_server  # noqa: F401 - the browser fixture
+from test_browser import ROOT, SHOTS, sample_app
 
 from conftest import TODAY
+from harness.browser import MISSING, chromium
 from lib.sample import SampleSpec, build
 from lib.sources import RawWorkbook
-from lib.validate import validate
+from lib.validation.run import validate
 
 SECRET = "browser-test-entry-secret-0123456789"
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium); CI installs it"),
+    pytest.mark.skipif(chromium() is None, reason=MISSING),
 ]
 
 
@@ -64,8 +65,8 @@ def server(google, tmp_path, monkeypatch):
     ]
     secrets = tmp_path / "secrets.toml"
     secrets.write_text("\n".join(lines) + "\n")
-    with streamlit_server(tmp_path, "--secrets.files", str(secrets)) as url:
-        yield url
+    with sample_app(tmp_path, "--secrets.files", str(secrets)) as running:
+        yield running.url
 
 
 def links(google: LoopbackGoogle, base_url: str, tmp_path) -> list[dict]:
@@ -86,7 +87,7 @@ def links(google: LoopbackGoogle, base_url: str, tmp_path) -> list[dict]:
     return json.loads(done.stdout)
 
 
-def test_a_village_head_reports_from_a_phone_through_the_link_staff_printed(browser, google, server, tmp_path):  # noqa: F811
+def test_a_village_head_reports_from_a_phone_through_the_link_staff_printed(browser, google, server, tmp_path):
     from playwright.sync_api import expect
 
     expect.set_options(timeout=30_000)
@@ -135,7 +136,7 @@ def test_a_village_head_reports_from_a_phone_through_the_link_staff_printed(brow
     assert reported < 60
 
 
-def test_a_tampered_link_shows_a_refusal_on_the_phone(browser, google, server, tmp_path):  # noqa: F811
+def test_a_tampered_link_shows_a_refusal_on_the_phone(browser, google, server, tmp_path):
     from playwright.sync_api import expect
 
     village = next(link for link in links(google, server, tmp_path) if link["kind"] == "village")
@@ -149,7 +150,7 @@ def test_a_tampered_link_shows_a_refusal_on_the_phone(browser, google, server, t
     page.close()
 
 
-def test_staff_see_each_link_with_its_qr_code_and_zalo_message(browser, google, server):  # noqa: F811
+def test_staff_see_each_link_with_its_qr_code_and_zalo_message(browser, google, server):
     from playwright.sync_api import expect
 
     page = browser.new_page(viewport={"width": 1280, "height": 2400})

@@ -19,7 +19,7 @@ from lib.google_sheets import RetryPolicy, ServiceAccountReader
 from lib.outbox import Outbox, submit
 from lib.sample import SampleSpec, build
 from lib.sheets_append import SheetWriter
-from lib.validate import validate
+from lib.validation.run import validate
 
 SECRET = "cli-test-secret-0123456789abcdef"
 

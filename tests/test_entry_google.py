@@ -13,7 +13,7 @@ from lib.google_sheets import RetryPolicy, ServiceAccountReader
 from lib.outbox import Outbox, deliver, deliver_pending, submit
 from lib.sample import SampleSpec, build
 from lib.sheets_append import SheetWriter
-from lib.validate import validate
+from lib.validation.run import validate
 
 TODAY = dt.date(2026, 11, 29)  # a Sunday: the open week is Thursday 3/12/2026
 WEEK = dt.date(2026, 12, 3)

@@ -30,7 +30,7 @@ from lib.field_reports import (
     weekly,
 )
 from lib.normalize import header_key
-from lib.validate import ISSUE_COLUMNS
+from lib.validation.model import ISSUE_COLUMNS
 
 D = dt.date
 

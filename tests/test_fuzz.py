@@ -24,7 +24,7 @@ from lib.normalize import header_key
 from lib.pipeline import check_result
 from lib.report import build as build_report
 from lib.sources import RawWorkbook
-from lib.validate import validate
+from lib.validation.run import validate
 from lib.xlsx_reader import Limits, Refused, fill_merged
 
 settings.register_profile("ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

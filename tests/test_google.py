@@ -15,7 +15,7 @@ from lib.live import resolve
 from lib.pipeline import check_result, load
 from lib.sample import SampleSpec, build
 from lib.sources import sheet_key
-from lib.validate import validate
+from lib.validation.run import validate
 
 TABS = build(SampleSpec(villages=6, units=4, weeks=5, seed=3))
 

@@ -9,7 +9,7 @@ from conftest import D1, D2, D3, REPORTS, TODAY, book
 from lib import metrics
 from lib.config import TIMEZONE
 from lib.history import History, all_issues, deadline, history_issues, timeliness
-from lib.validate import validate
+from lib.validation.run import validate
 
 
 def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:

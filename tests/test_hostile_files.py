@@ -23,7 +23,7 @@ import pytest
 
 from conftest import REPORTS, TODAY, UNIT_REPORTS, UNITS, VILLAGES
 from lib.sources import LIMITS, SourceError, read_xlsx
-from lib.validate import validate
+from lib.validation.run import validate
 from lib.xlsx_reader import MB, Limits
 
 ROOT = Path(__file__).resolve().parent.parent

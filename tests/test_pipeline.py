@@ -16,7 +16,7 @@ from lib.config import TIMEZONE
 from lib.sample import SampleSpec, build
 from lib.snapshots import SnapshotStore
 from lib.sources import SourceError, read_xlsx
-from lib.validate import validate
+from lib.validation.run import validate
 
 TIMEOUT = 60
 

@@ -24,7 +24,7 @@ from lib.report import FIXES_HEADER, build, latest_complete_week
 from lib.report_docx import report_docx
 from lib.report_xlsx import report_xlsx
 from lib.safe_text import neutralize
-from lib.validate import validate
+from lib.validation.run import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -17,7 +17,7 @@ from lib.history import History, history_issues, timeliness
 from lib.sample import SampleSpec, build
 from lib.snapshots import SnapshotStore, content_hash
 from lib.sources import FetchError
-from lib.validate import validate
+from lib.validation.run import validate
 
 
 def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
@@ -214,7 +214,7 @@ def test_replicas_recording_at_once_store_each_version_once(postgres_url):
 import sys, datetime as dt
 sys.path[:0] = [{str(Path(__file__).parent)!r}, {str(Path(__file__).parent.parent)!r}]
 from conftest import book, REPORTS, TODAY
-from lib.validate import validate
+from lib.validation.run import validate
 from lib.snapshots import SnapshotStore
 store = SnapshotStore({postgres_url!r})
 for tabs in ({{}}, {{"Bao_cao_thon": REPORTS[:3]}}) * 5:
@@ -437,7 +437,7 @@ def kill_a_writer_mid_write(url: str) -> Killed:
 import sys, datetime as dt
 sys.path[:0] = [{str(Path(__file__).parent)!r}, {str(Path(__file__).parent.parent)!r}]
 from conftest import book, TODAY
-from lib.validate import validate
+from lib.validation.run import validate
 from lib.snapshots import SnapshotStore
 record_facts = SnapshotStore._record_facts
 

@@ -106,6 +106,7 @@ def issue_table(board: Dashboard, issues, key: str) -> None:
     st.dataframe(
         inert(view[columns]),
         hide_index=True,
+        placeholder="–",  # a cell with nothing in it (no link for a missing tab): Streamlit writes "None" otherwise
         column_config={
             "severity": st.column_config.TextColumn("Mức"),
             "where": st.column_config.TextColumn("Ô"),

@@ -22,7 +22,7 @@ from lib.entry_links import REFUSALS, entry_settings, requested, verify
 from lib.fmt import fmt_date, fmt_int, fmt_pct, md_escape
 from lib.loading import current, refresh, secrets
 from lib.normalize import WEEKDAYS_VI
-from lib.validate import Dataset
+from lib.validation.model import Dataset
 from lib.workbook import RawWorkbook
 
 TITLE = "Báo cáo tuần"

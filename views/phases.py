@@ -54,4 +54,4 @@ st.subheader("Từng thôn theo giai đoạn")
 frame = tables.village_phase_rates(board.village_weeks, campaign.phases)
 config = {c: progress_column(c) for c in frame.columns if c.endswith("tỷ lệ")}
 config["Thôn"] = st.column_config.TextColumn("Thôn", pinned=True)
-st.dataframe(inert(frame), hide_index=True, column_config=config, key="phase_villages")
+st.dataframe(inert(frame), hide_index=True, column_config=config, key="phase_villages", placeholder="–")

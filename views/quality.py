@@ -10,6 +10,7 @@ from lib.config import TIMEZONE
 from lib.fmt import fmt_date
 from views import cached
 from views.common import SEVERITY_LABEL, board_or_stop, inert, issue_table, require_admission
+from views.phone import copy_button
 
 require_admission()
 st.title("Chất lượng dữ liệu")
@@ -90,5 +91,7 @@ if board.history is not None:
     st.caption(f"Kho lịch sử có {board.history.versions} phiên bản của Sheet.")
 
 st.subheader(f"Tin nhắc báo cáo tuần {fmt_date(s.as_of)}")
-st.caption("Sao chép (nút ở góc khung) và gửi vào nhóm Zalo của xã.")
-st.code(messages.missing_reports(board, s.as_of), language=None, wrap_lines=True)
+st.caption("Bấm “Sao chép tin nhắn” rồi dán vào nhóm Zalo của xã.")
+reminder = messages.missing_reports(board, s.as_of)
+copy_button(reminder, key="copy_reminder")
+st.code(reminder, language=None, wrap_lines=True)

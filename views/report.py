@@ -9,6 +9,7 @@ from lib.report_docx import report_docx
 from lib.report_xlsx import report_xlsx
 from views import cached
 from views.common import board_or_stop, inert, require_admission
+from views.phone import copy_button
 
 require_admission()
 st.title("Báo cáo tuần")
@@ -63,8 +64,10 @@ if pdf_missing:
     st.caption(pdf_missing)  # said, not only in a tooltip: a phone has no hover
 
 st.subheader("Tin nhắn Zalo")
-st.caption("Sao chép (nút ở góc khung) và gửi vào nhóm Zalo của xã.")
-st.code(messages.weekly_summary(board, week), language=None, wrap_lines=True)
+st.caption("Bấm “Sao chép tin nhắn” rồi dán vào nhóm Zalo của xã.")
+summary = messages.weekly_summary(board, week)
+copy_button(summary, key="copy_summary")
+st.code(summary, language=None, wrap_lines=True)
 
 st.subheader("Xem trước")
 with st.container(border=True):

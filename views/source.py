@@ -99,7 +99,13 @@ st.download_button(
 )
 
 st.subheader("Xem thử một tệp Excel")
-uploaded = st.file_uploader("Tải lên tệp .xlsx để kiểm tra và xem trong phiên này", type=["xlsx"], key="upload")
+limit_mb = st.get_option("server.maxUploadSize")  # set in .streamlit/config.toml
+uploaded = st.file_uploader(
+    f"Tải lên tệp .xlsx (tối đa {limit_mb} MB) để kiểm tra và xem trong phiên này",
+    type=["xlsx"],
+    key="upload",
+    help="Bấm nút Upload (Tải lên) rồi chọn tệp Excel trên máy; số liệu chỉ hiện trong phiên này.",
+)
 if uploaded is not None and st.button("Dùng tệp này", key="use_upload"):
     use_upload(uploaded.name, uploaded.getvalue())
     st.rerun()

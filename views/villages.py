@@ -61,6 +61,7 @@ if selected:
                     ]
                 ),
                 hide_index=True,
+                placeholder="–",
                 column_config={"week": "Tuần", "status": "Tình trạng", "basis": "Căn cứ"},
                 key=f"history_{name_key(name)}",
             )
@@ -74,6 +75,7 @@ view = cached.village_list(board, s.as_of)
 st.dataframe(
     inert(view),
     hide_index=True,
+    placeholder="–",
     column_config={
         "name": st.column_config.TextColumn("Thôn", pinned=True),
         "rate": progress_column("Tỷ lệ"),
