@@ -1,4 +1,4 @@
-"""Everything the pages show, computed once per loaded workbook (pure; the app caches it, lib.loading)."""
+"""Everything the pages show, computed once per loaded workbook (pure; lib.loading caches it for the app)."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ class Dashboard:
         return list(self.commune_weeks["week"]) if not self.commune_weeks.empty else []
 
     def villages_at(self, week: dt.date | None) -> pd.DataFrame:
-        """All villages at a week, worst rate first (callers never mutate it)."""
+        """All villages at a week, worst rate first."""
         return metrics.village_table(self.ds, self.village_weeks, week)
 
     def not_reported(self, week: dt.date | None) -> list[str]:
