@@ -7,10 +7,13 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import functools
+import http.server
 import io
 import json
 import re
+import threading
 from collections import defaultdict, deque
+from typing import Self
 from urllib.parse import parse_qs, unquote, urlparse
 
 import requests
@@ -308,7 +311,34 @@ def xlsx_bytes(tabs: dict[str, list[list[object]]]) -> bytes:
     return buffer.getvalue()
 
 
-class SlowGoogle:
+class _LoopbackServer:
+    """A fake Google on 127.0.0.1 in a thread of its own: its API root, a key whose token URI points at it, start and stop."""
+
+    def _serve(self, handler: type[http.server.BaseHTTPRequestHandler]) -> None:
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.root = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.api = f"{self.root}/v4/spreadsheets"
+
+    def info(self) -> dict[str, str]:
+        return service_account_info() | {"token_uri": f"{self.root}/token"}
+
+    def _closing(self) -> None:
+        """What a subclass must release before the server stops (nothing by default)."""
+
+    def __enter__(self) -> Self:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._closing()
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
+class SlowGoogle(_LoopbackServer):
     """A real HTTP server on loopback that answers like Google, but sends batchGet's body one byte every `every` seconds.
 
     `responses` cannot model time: only a socket that really trickles shows whether a read timeout
@@ -359,27 +389,13 @@ class SlowGoogle:
                     sheets = [{"properties": {"sheetId": 0, "title": "Thôn"}}]
                     self._send(json.dumps({"properties": {"title": "Chậm"}, "sheets": sheets}).encode())
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.root = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.api = f"{self.root}/v4/spreadsheets"
+        self._serve(Handler)
 
-    def info(self) -> dict[str, str]:
-        return service_account_info() | {"token_uri": f"{self.root}/token"}
-
-    def __enter__(self) -> SlowGoogle:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
+    def _closing(self) -> None:
         self.stop.set()
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
 
 
-class LoopbackGoogle:
+class LoopbackGoogle(_LoopbackServer):
     """FakeGoogle's answers served over real HTTP on 127.0.0.1, for a real `streamlit run` and `python -m lib` (browser tests).
 
     `info()` is a service account whose token URI points here; `api` is the Sheets API root to put in
@@ -434,20 +450,4 @@ class LoopbackGoogle:
 
             do_GET = do_POST = do_PUT = _answer
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.root = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.api = f"{self.root}/v4/spreadsheets"
-
-    def info(self) -> dict[str, str]:
-        return service_account_info() | {"token_uri": f"{self.root}/token"}
-
-    def __enter__(self) -> LoopbackGoogle:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
+        self._serve(Handler)
