@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import TODAY
-from lib.__main__ import _parser, main
+from lib.__main__ import main
+from lib.cli import parser as _parser
 from lib.live import resolve
 from lib.pipeline import load
 from lib.sample import SampleSpec, build, write_xlsx

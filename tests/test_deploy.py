@@ -87,7 +87,7 @@ def test_the_app_unit_listens_on_loopback_where_nginx_forwards():
 
 
 def test_the_snapshot_unit_runs_a_command_the_cli_accepts_into_the_apps_store():
-    from lib.__main__ import _parser
+    from lib.cli import parser as _parser
 
     service, env = unit("son-giang-snapshot.service"), env_example()
     argv = [env[word[2:-1]] if word.startswith("${") else word for word in service["ExecStart"].split()]

@@ -1,0 +1,33 @@
+"""The readable form of `python -m lib check`: the same figures as `check --json`, in Vietnamese lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from lib.fmt import fmt_date, fmt_int, fmt_pct
+
+
+def readable(result: dict[str, Any], household_target: float, official_target: float) -> str:
+    """The check result (`pipeline.check_result`) as the lines `check` prints without --json."""
+    s = result["summary"]
+    out = [
+        f"Nguồn: {result['source']}",
+        f"Số liệu đến tuần: {fmt_date(dt.date.fromisoformat(s['as_of'])) if s['as_of'] else 'chưa có báo cáo'}",
+        f"Hộ đã cài đặt: {fmt_int(s['installed_households'])} / {fmt_int(s['smartphone_households'])} hộ có ĐTTM "
+        f"= {fmt_pct(s['household_rate'])} (chỉ tiêu {fmt_pct(household_target, 0)})",
+        f"Thôn đạt chỉ tiêu: {s['villages_meeting_target']}/{s['villages']}; thôn đã báo cáo tuần này: {s['villages_reported_latest']}/{s['villages']}",
+        f"Cán bộ đã cài đặt: {fmt_int(s['officials_installed'])} / {fmt_int(s['officials'])} = {fmt_pct(s['official_rate'])} "
+        f"(chỉ tiêu {fmt_pct(official_target, 0)})",
+        "",
+        "Số dòng theo tab (đọc / nhận / loại):",
+    ]
+    out += [f"  {tab}: {n['read']} / {n['accepted']} / {n['rejected']}" for tab, n in result["rows"].items()]
+    errors = [i for i in result["issues"] if i["severity"] == "error"]
+    warnings = [i for i in result["issues"] if i["severity"] != "error"]
+    out += ["", f"Lỗi: {len(errors)} · Cảnh báo: {len(warnings)}"]
+    for issue in errors + warnings:
+        where = f"{issue['sheet']}!{issue['cell']}" if issue["cell"] else issue["sheet"]
+        tag = "LỖI" if issue["severity"] == "error" else "Cảnh báo"
+        out.append(f"  [{tag}] {where} ({issue['code']}): {issue['message']}")
+    return "\n".join(out)
