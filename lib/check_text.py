@@ -27,7 +27,7 @@ def readable(result: dict[str, Any], household_target: float, official_target: f
     warnings = [i for i in result["issues"] if i["severity"] != "error"]
     out += ["", f"Lỗi: {len(errors)} · Cảnh báo: {len(warnings)}"]
     for issue in errors + warnings:
-        where = f"{issue['sheet']}!{issue['cell']}" if issue["cell"] else issue["sheet"]
+        # The message opens with where it is, in words then the cell ("Tab Báo cáo thôn, dòng 77, … (ô C77)").
         tag = "LỖI" if issue["severity"] == "error" else "Cảnh báo"
-        out.append(f"  [{tag}] {where} ({issue['code']}): {issue['message']}")
+        out.append(f"  [{tag}] {issue['message']} ({issue['code']})")
     return "\n".join(out)
