@@ -293,8 +293,8 @@ def test_the_report_lists_the_issues_of_its_week_and_the_rosters_not_earlier_wee
         "Đề nghị sửa số liệu của: Thôn Yên Thọ (1 ô), Thôn Khe Tre (1 ô) (chi tiết ở bảng kèm theo).",
     )
     assert [(who, where) for who, where, _ in april.fixes] == [
-        ("Thôn Yên Thọ", "Báo cáo thôn, dòng 6, cột Số hộ đã cài đặt (C6)"),
-        ("Thôn Khe Tre", "Thôn, dòng 5, cột Số hộ có điện thoại thông minh (D5)"),
+        ("Thôn Yên Thọ", "Tab Báo cáo thôn, dòng 6, cột Số hộ đã cài đặt (ô C6)"),
+        ("Thôn Khe Tre", "Tab Thôn, dòng 5, cột Số hộ có điện thoại thông minh (ô D5)"),
     ]
     week = build(mistakes_board, D2)
     assert [(r.cell, r.code) for r in week.issues.itertuples()] == [
