@@ -115,20 +115,22 @@ def issue_table(board: Dashboard, issues, key: str) -> None:
     has_links = view["link"].notna().any()
     columns = ["severity", "where", "what", "value", "subject"] + (["link"] if has_links else [])
     longest = max((len(w) for w in whats), default=0)
+    # Widths that fit the main area beside the sidebar at 1280 px (about 800 px): nothing scrolls sideways.
+    what_px = 280 if has_links else 360
     with st.container(key=f"wide_only_{key}"):
         st.dataframe(
             inert(view[columns]),
             hide_index=True,
             placeholder="–",  # a cell with nothing in it (no link for a missing tab): Streamlit writes "None" otherwise
-            # Above 64 px a row's text wraps (Streamlit); about 62 characters a line at this column's width.
-            row_height=min(24 + 21 * max(2, -(-longest // 62)), 172),
+            # Above 64 px a row's text wraps (Streamlit); about 7 px a character at this column's width.
+            row_height=min(24 + 21 * max(2, -(-longest // (what_px // 7))), 193),
             column_config={
-                "severity": st.column_config.TextColumn("Mức", width=70),
-                "where": st.column_config.TextColumn("Ở đâu", width=230),
-                "what": st.column_config.TextColumn("Vấn đề và cách sửa", width=440),
-                "value": st.column_config.TextColumn("Đã nhập", width=100),
-                "subject": st.column_config.TextColumn("Thôn / đơn vị", width=140),
-                "link": st.column_config.LinkColumn("Mở ô", display_text="Mở trên Sheet", width=120),
+                "severity": st.column_config.TextColumn("Mức", width=60),
+                "where": st.column_config.TextColumn("Ở đâu", width=170),
+                "what": st.column_config.TextColumn("Vấn đề và cách sửa", width=what_px),
+                "value": st.column_config.TextColumn("Đã nhập", width=80),
+                "subject": st.column_config.TextColumn("Thôn / đơn vị", width=120),
+                "link": st.column_config.LinkColumn("Mở ô", display_text="Mở ô", width=80),
             },
             key=key,
         )

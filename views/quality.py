@@ -64,7 +64,7 @@ if to_fix:
     fixes = messages.village_fixes(issues, village, base_url)
     st.caption(
         "Bấm “Sao chép tin nhắc thôn” rồi gửi cho trưởng thôn qua Zalo: tin nhắn liệt kê từng ô cần sửa và cách sửa"
-        + ("." if base_url else "; chưa có đường dẫn trang của thôn vì chưa ghi địa chỉ công khai `[entry] base_url`.")
+        + ("." if base_url else "; chưa có đường dẫn trang của thôn vì chưa ghi địa chỉ công khai (base_url trong mục entry của cấu hình).")
     )
     copy_button(fixes, key="copy_village_fixes", label="Sao chép tin nhắc thôn")
     st.code(fixes, language=None, wrap_lines=True)
