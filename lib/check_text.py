@@ -26,8 +26,11 @@ def readable(result: dict[str, Any], household_target: float, official_target: f
     errors = [i for i in result["issues"] if i["severity"] == "error"]
     warnings = [i for i in result["issues"] if i["severity"] != "error"]
     out += ["", f"Lỗi: {len(errors)} · Cảnh báo: {len(warnings)}"]
-    for issue in errors + warnings:
-        where = f"{issue['sheet']}!{issue['cell']}" if issue["cell"] else issue["sheet"]
-        tag = "LỖI" if issue["severity"] == "error" else "Cảnh báo"
-        out.append(f"  [{tag}] {where} ({issue['code']}): {issue['message']}")
+    out += [issue_line(issue) for issue in errors + warnings]
     return "\n".join(out)
+
+
+def issue_line(issue: dict[str, Any]) -> str:
+    """One issue as `check` prints it: the message opens with its place in words, then the cell ("Tab Báo cáo thôn, dòng 77, … (ô C77)")."""
+    tag = "LỖI" if issue["severity"] == "error" else "Cảnh báo"
+    return f"  [{tag}] {issue['message']} ({issue['code']})"

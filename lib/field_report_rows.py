@@ -19,7 +19,7 @@ import pandas as pd
 from lib.field_reports import FIELD_REPORTS, Status, classify_status, parse_rating
 from lib.fmt import fmt_date
 from lib.normalize import clean_text, parse_date
-from lib.validation.messages import MESSAGES, code_of, phrase
+from lib.validation.messages import MESSAGES, code_of, phrase, place
 from lib.validation.model import ISSUE_COLUMNS
 
 FRAME_COLUMNS = ["id", "sent", "field", "village", "unit", "due", "completed", "status", "rating", "row"]
@@ -39,7 +39,7 @@ class _Issues:
         message = MESSAGES[key]
         header = self.headers.get(field, field)
         cell = f"{self.letters[field]}{row}" if field in self.letters else ""
-        where = phrase("place.cell", cell=cell, header=header) if cell else phrase("place.row", row=row, header=header)
+        where = place(self.sheet, row, header, cell)
         shown = fmt_date(value) if isinstance(value, dt.date) else ("" if value is None else str(value)[:200])
         values = (self.sheet, row, header, cell, message.severity, code_of(key), message.render(where=where, **params), shown)
         self.items.append({**dict(zip(ISSUE_COLUMNS, values, strict=True)), "field": field})

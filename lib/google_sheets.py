@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 import requests
 import urllib3
 
+from lib.google_link import LINK_TAB_TITLES, only_tab_title
 from lib.sources import FetchError, read_xlsx
 from lib.workbook import RawWorkbook
 
@@ -335,10 +336,36 @@ class ServiceAccountReader:
         return RawWorkbook(tabs=tabs, source=f"{url}/edit", kind="google", sheet_url=url, gids=dict(meta.gids), hidden_tabs=meta.hidden)
 
 
+def _link_gids(http: requests.Session, key: str, gid: int, timeout: Timeout, policy: RetryPolicy) -> dict[str, int]:
+    """{title: gid} for the tab the configured URL points at, from one export of that tab alone; {} if it cannot be learnt.
+
+    The xlsx export of a whole workbook carries no tab ids, so a link-shared sheet's cell links can only
+    open the tab whose id the URL gave. A failure here never fails the read: the issues still say tab and row.
+    """
+    if (key, gid) not in LINK_TAB_TITLES:
+        url = f"{EXPORT_URL.format(key=key)}&gid={gid}"
+        try:
+            content = get_body(http, url, None, timeout, policy.clock() + policy.deadline / 3, policy.clock)
+        except (_Status, _DeadlineExceeded, *_NETWORK_ERRORS):
+            return {}
+        title = only_tab_title(content) if content.startswith(b"PK") else None
+        if title is None:
+            return {}
+        LINK_TAB_TITLES[(key, gid)] = title
+    return {LINK_TAB_TITLES[(key, gid)]: gid}
+
+
 def read_link(
-    key: str, timeout: Timeout = (5, 30), policy: RetryPolicy | None = None, session: requests.Session | None = None
+    key: str,
+    timeout: Timeout = (5, 30),
+    policy: RetryPolicy | None = None,
+    session: requests.Session | None = None,
+    gid: int | None = None,
 ) -> RawWorkbook:
-    """A link-shared sheet ('anyone with the link can view'): the whole workbook in one xlsx export."""
+    """A link-shared sheet ('anyone with the link can view'): the whole workbook in one xlsx export.
+
+    With the tab id of the URL the user gave (`gid`), issues on that tab link to their cell.
+    """
     http = session or requests.Session()
     policy = policy or RetryPolicy()
     content = with_retry(lambda until: get_body(http, EXPORT_URL.format(key=key), None, timeout, until, policy.clock), policy, key=key)
@@ -352,4 +379,6 @@ def read_link(
     url = SHEET_URL.format(key=key)
     raw = read_xlsx(content, source=f"{url}/edit", kind="link")
     raw.sheet_url = url
+    if gid is not None:
+        raw.gids = {title: g for title, g in _link_gids(http, key, gid, timeout, policy).items() if title in raw.tabs}
     return raw

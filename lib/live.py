@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lib.google_link import forget_link_titles, sheet_gid
 from lib.sources import read_xlsx, sheet_key
 from lib.workbook import RawWorkbook
 
@@ -29,6 +30,7 @@ class SourceConfig:
     store_url: str | None = field(default=None, repr=False)  # may hold a database password
     timeout: float = 20.0
     data: bytes | None = field(default=None, hash=False, compare=False, repr=False)  # an uploaded file's content
+    gid: int | None = None  # a link-shared sheet's tab id from the URL given ("#gid=…"): that tab's issues link to their cell
 
     @property
     def identity(self) -> str:
@@ -45,8 +47,9 @@ def resolve(source: str, credentials: Mapping[str, Any] | None = None, store_url
     """A SourceConfig from what a user typed: a path, or a Google Sheets URL or key."""
     key = sheet_key(source) if Path(source).suffix.lower() != ".xlsx" else None
     if key:
-        kind = "google" if credentials else "link"
-        return SourceConfig(kind, key, credentials, store_url or DEFAULT_STORE)
+        if credentials:
+            return SourceConfig("google", key, credentials, store_url or DEFAULT_STORE)
+        return SourceConfig("link", key, None, store_url or DEFAULT_STORE, gid=sheet_gid(source))
     return SourceConfig("xlsx", source, None, store_url)
 
 
@@ -82,6 +85,8 @@ def forget_tabs(identity: str) -> None:
     if kind == "google":
         for reader in list(_READERS.values()):
             reader.forget(key)
+    elif kind == "link":
+        forget_link_titles(key)
 
 
 def fetch(config: SourceConfig) -> RawWorkbook:
@@ -91,7 +96,7 @@ def fetch(config: SourceConfig) -> RawWorkbook:
     if config.kind == "link":
         from lib.google_sheets import read_link
 
-        return read_link(config.location, timeout=(5, config.timeout))
+        return read_link(config.location, timeout=(5, config.timeout), gid=config.gid)
     if config.kind == "upload":
         return read_xlsx(config.data or b"", source=config.location, kind="upload")
     return read_xlsx(Path(config.location), source=config.location)

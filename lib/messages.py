@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import quote
+
+import pandas as pd
 
 from lib.dashboard import Dashboard
 from lib.fmt import fmt_date, fmt_int, fmt_pct, fmt_pp
+from lib.normalize import name_key
 
 
 def missing_reports(board: Dashboard, week: dt.date | None) -> str:
@@ -55,3 +59,49 @@ def weekly_summary(board: Dashboard, week: dt.date | None) -> str:
     missing = board.not_reported(week)
     lines.append("- Chưa báo cáo: " + (", ".join(missing) + "." if missing else "không có."))
     return "\n".join(lines)
+
+
+VILLAGE_PAGE = "theo-thon"  # the village screen's url_path (views.SCREENS), opened with ?thon=<name>
+
+
+def village_link(base_url: str, name: str) -> str:
+    """The village's own page on the dashboard, or "" without a configured public address."""
+    return f"{base_url.rstrip('/')}/{VILLAGE_PAGE}?thon={quote(name, safe='')}" if base_url else ""
+
+
+def villages_with_issues(issues: pd.DataFrame, roster: list[str]) -> list[str]:
+    """The roster's villages that have something to fix, those with errors first, each once (a name not on the roster is the office's)."""
+    keys = {name_key(n): n for n in roster}
+    named = issues[[name_key(s) in keys if s else False for s in issues["subject"].fillna("")]]
+    ordered = [*named.loc[named["severity"] == "error", "subject"], *named["subject"]]
+    return list(dict.fromkeys(keys[name_key(s)] for s in ordered))
+
+
+def village_fixes(issues: pd.DataFrame, name: str, base_url: str = "") -> str:
+    """A reminder for one village head: every cell of theirs to fix (where in words, what to type), then their page's link.
+
+    `issues` is the dashboard's issue table; the message of each issue already opens with its place
+    ("Tab Báo cáo thôn, dòng 77, cột Số hộ đã cài đặt (ô C77)") and ends with what to type.
+    """
+    own = issues[[name_key(s) == name_key(name) if s else False for s in issues["subject"].fillna("")]]
+    errors, warnings = own[own["severity"] == "error"], own[own["severity"] != "error"]
+    link = village_link(base_url, name)
+    if not len(own):
+        lines = [f"{name}: số liệu i-HaTinh trên Google Sheet chung của xã không có ô nào cần sửa. Cảm ơn đồng chí!"]
+    else:
+        lines = [f"{name}: số liệu i-HaTinh trên Google Sheet chung của xã có chỗ cần sửa."]
+        if len(errors):
+            lines.append(f"Cần sửa ({len(errors)} ô, các dòng này đang chưa được tính):")
+            lines += [_fix_line(i, m, v) for i, (m, v) in enumerate(zip(errors["message"], errors["value"], strict=True), start=1)]
+        if len(warnings):
+            lines.append(f"Nên xem lại ({len(warnings)}, số liệu vẫn được tính):")
+            lines += [_fix_line(i, m, v) for i, (m, v) in enumerate(zip(warnings["message"], warnings["value"], strict=True), start=1)]
+        lines.append("Sửa xong, số liệu được tính lại sau vài phút. Xin cảm ơn!")
+    if link:
+        lines.append(f"Xem số liệu của {name}: {link}")
+    return "\n".join(lines)
+
+
+def _fix_line(number: int, message: object, value: object) -> str:
+    typed = "" if value is None or pd.isna(value) or str(value) == "" else f" Trong ô đang ghi: “{value}”."
+    return f"{number}. {message}{typed}"

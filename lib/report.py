@@ -18,6 +18,7 @@ from lib.config import TIMEZONE
 from lib.dashboard import Dashboard
 from lib.fmt import fmt_date, fmt_int, fmt_pct, fmt_pp, fmt_signed
 from lib.history import deadline, history_issues
+from lib.issue_text import where_and_what
 from lib.normalize import name_key
 
 CAMPAIGN = "tuyên truyền, hướng dẫn người dân cài đặt và sử dụng ứng dụng i-HaTinh (Hệ thống thông tin phản ánh hiện trường tỉnh Hà Tĩnh)"
@@ -97,13 +98,6 @@ def _cells(line: VillageLine, number: str | None = None) -> tuple[str, ...]:
         fmt_signed(line.change),
         line.note,
     )
-
-
-def _where(sheet: str, row: object, column: str, cell: str) -> str:
-    """Where a cell is, in words first: 'Báo cáo thôn, dòng 77, cột Số hộ đã cài đặt (C77)'."""
-    if row is None or pd.isna(row):
-        return f"Tab {sheet}" + (f", cột {column}" if column else "")
-    return f"{sheet}, dòng {int(row)}" + (f", cột {column}" if column else "") + (f" ({cell})" if cell else "")
 
 
 def _issue_weeks(board: Dashboard, issues: pd.DataFrame, tabs: dict[str, str]) -> list[dt.date | None]:
@@ -334,9 +328,10 @@ def build(board: Dashboard, week: dt.date, remarks: str | None = None, now: dt.d
     )
     issues = week_issues(board, week)
     quality = _quality(issues, week)
+    errors = issues[issues["severity"] == "error"]
     fixes = tuple(
-        (str(r.who), _where(r.sheet, r.row, r.column, r.cell), str(r.message)) for r in issues[issues["severity"] == "error"].itertuples()
-    )
+        zip((str(w) for w in errors["who"]), *where_and_what(errors), strict=True)
+    )  # who, where, what (the message past its place)
     week_start = week - dt.timedelta(days=6)
     sections = (
         (

@@ -294,6 +294,14 @@ class FakeGoogle:
             return fault
         if self.xlsx is None:
             return (200, {"Content-Type": "text/html"}, "<html>Đăng nhập - Tài khoản Google</html>")
+        gid = parse_qs(urlparse(request.url).query).get("gid")
+        if gid:  # one tab alone, as Google exports `&gid=…`; an unknown gid is Google's error page
+            self.calls["export_gid"] += 1
+            titles = [t for t, g in self.gids.items() if str(g) == gid[0]]
+            if not titles:
+                return (400, {"Content-Type": "text/html"}, "<html>Không tìm thấy trang tính</html>")
+            body = xlsx_bytes({titles[0]: self.tabs[titles[0]]})
+            return (200, {"Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}, body)
         return (200, {"Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}, self.xlsx)
 
 

@@ -158,13 +158,39 @@ def test_phases_page_shows_each_phase_result(board):
 def test_quality_page_filters_issues_and_writes_the_reminder(board):
     at = open_page("quality")
     errors = int((board.issues["severity"] == "error").sum())
-    assert {m.label: m.value for m in at.metric}["Lỗi (dòng bị loại)"] == str(errors)
-    assert len(table(at, "message")) == len(board.issues)
+    assert {m.label: m.value for m in at.metric}["Lỗi"] == str(errors)
+    assert len(table(at, "what")) == len(board.issues)
     at.multiselect(key="f_severity").set_value(["error"]).run()
-    assert len(table(at, "message")) == errors
+    assert len(table(at, "what")) == errors
     accounting = table(at, "Đã đọc")
-    assert list(accounting["Đã đọc"]) == [n["read"] for n in board.ds.rows.values()]
-    assert at.code[0].value == messages.missing_reports(board, board.summary.as_of)
+    assert list(accounting["Đã đọc"])[:-1] == [n["read"] for n in board.ds.rows.values()]
+    assert at.code[-1].value == messages.missing_reports(board, board.summary.as_of)
+
+
+def test_the_rejected_rows_card_is_the_total_of_the_row_table_when_a_row_has_two_errors(tmp_path, monkeypatch):
+    # Row 7 has no date and "abc" households: two errors, one rejected row (the card said 2, the table 1).
+    reports = REPORTS + [[D2, "Thôn 1", "abc"], [None, "Thôn Yên Thọ", "abc"]]
+    path = save_workbook(
+        tmp_path / "two.xlsx", {"Thôn": VILLAGES, "Báo cáo thôn": reports, "Đơn vị": UNITS, "Báo cáo đơn vị": UNIT_REPORTS}
+    )
+    monkeypatch.setenv("SONGIANG_SOURCE", str(path))
+    monkeypatch.setenv("SONGIANG_TODAY", TODAY.isoformat())
+    at = open_page("quality")
+    cards = {m.label: m.value for m in at.metric}
+    accounting = table(at, "Bị loại")
+    assert accounting.iloc[-1]["Tab"] == "Tổng cộng"
+    assert cards["Dòng bị loại"] == str(accounting.iloc[-1]["Bị loại"]) == "2"
+    assert cards["Lỗi"] == "3"
+    assert any("3 lỗi trên 2 dòng bị loại" in c.value for c in at.caption)
+
+
+def test_the_quality_page_writes_each_villages_fixes_with_its_page_link(board, monkeypatch):
+    monkeypatch.setenv("SONGIANG_BASE_URL", "https://bang.example.vn")
+    at = open_page("quality")
+    first = messages.villages_with_issues(board.issues, list(board.ds.villages["name"]))[0]
+    assert at.selectbox(key="fix_village").value == first
+    assert at.code[0].value == messages.village_fixes(board.issues, first, "https://bang.example.vn")
+    assert "https://bang.example.vn/theo-thon?thon=" in at.code[0].value
 
 
 def test_source_page_offers_the_template(workbook):

@@ -197,3 +197,23 @@ def test_without_sign_in_every_deep_link_opens_its_page_and_keeps_its_query(brow
         if path == "theo-thon":
             expect(page.get_by_role("heading", name="Thôn 3", exact=True)).to_be_visible()
         page.close()
+
+
+def test_issues_are_read_whole_a_wrapped_table_on_a_laptop_and_cards_on_a_phone(browser, app):
+    from playwright.sync_api import expect
+
+    laptop = open_page(browser, app, "chat-luong", "laptop")
+    table = laptop.locator(".st-key-wide_only_issues [data-testid='stDataFrame']")
+    expect(table).to_be_visible()
+    expect(laptop.locator(".st-key-phone_only_issues")).to_be_hidden()
+    box = table.bounding_box()
+    # Every column fits the table's box: the fix column is not cut off and nothing scrolls sideways inside it.
+    assert table.evaluate("e => { const s = e.querySelector('.dvn-scroller'); return !s || s.scrollWidth <= s.clientWidth + 1; }")
+    assert box["x"] + box["width"] <= 1280
+    laptop.close()
+    phone = open_page(browser, app, "chat-luong", "phone")
+    expect(phone.locator(".st-key-wide_only_issues")).to_be_hidden()
+    card = phone.locator(".st-key-phone_only_issues").get_by_text("Tab Báo cáo thôn, dòng 77, cột Số hộ đã cài đặt (ô C77)")
+    expect(card).to_be_visible()
+    assert no_horizontal_scroll(phone)
+    phone.close()

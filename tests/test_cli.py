@@ -85,7 +85,7 @@ def test_check_without_json_prints_a_vietnamese_summary(sample_path, capsys):
     status = main(["check", str(sample_path), "--today", TODAY.isoformat()])
     out = capsys.readouterr().out
     assert status == 1
-    assert "Hộ đã cài đặt:" in out and "chỉ tiêu 70 %" in out and "[LỖI] Báo cáo thôn!" in out
+    assert "Hộ đã cài đặt:" in out and "chỉ tiêu 70 %" in out and "[LỖI] Tab Báo cáo thôn, dòng 77, cột Số hộ đã cài đặt (ô C77): " in out
 
 
 def test_check_exits_0_on_a_clean_workbook(tmp_path):

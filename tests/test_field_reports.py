@@ -504,7 +504,7 @@ def test_issue_records_have_the_keys_of_every_other_tab():
         "value": "",
         "field": "id",
     }
-    assert issues[0]["message"].startswith("Ô B5 (Mã phản ánh): ")
+    assert issues[0]["message"].startswith("Tab Phản ánh, dòng 5, cột Mã phản ánh (ô B5): ")
 
 
 def test_clean_rows_become_the_frame_with_their_sending_time():
@@ -584,7 +584,7 @@ def test_an_id_used_for_different_reports_rejects_them_all_listing_at_most_three
 
 def test_without_cell_letters_messages_name_the_row():
     _, issues = read_reports([record(9, sent="abc")], TODAY)
-    assert issues[0]["cell"] == "" and issues[0]["message"].startswith("Dòng 9 (Ngày gửi): ")
+    assert issues[0]["cell"] == "" and issues[0]["message"].startswith("Tab Phản ánh, dòng 9, cột Ngày gửi: ")
 
 
 def test_an_empty_list_gives_an_empty_frame_with_every_column():

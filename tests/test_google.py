@@ -11,7 +11,7 @@ from fake_google import KEY, SHEET_URL, FakeGoogle, SlowGoogle, key_material, re
 from conftest import TODAY
 from lib import dashboard, live
 from lib.google_sheets import FetchError, RetryPolicy, ServiceAccountReader, read_link
-from lib.live import resolve
+from lib.live import forget_tabs, resolve
 from lib.pipeline import check_result, load
 from lib.sample import SampleSpec, build
 from lib.sources import sheet_key
@@ -166,6 +166,34 @@ def test_a_link_shared_sheet_is_read_in_one_export_request(google):
     assert google.calls["export"] == 1
     assert validate(raw, TODAY).rows["Báo cáo thôn"]["read"] > 0
     assert raw.kind == "link"
+
+
+def test_a_link_shared_sheet_links_cells_of_the_tab_its_url_names(google):
+    google.xlsx = xlsx_bytes(TABS)
+    gid = google.gids["Báo cáo thôn"]
+    config = resolve(f"https://docs.google.com/spreadsheets/d/{KEY}/edit#gid={gid}")
+    assert (config.kind, config.gid) == ("link", gid)
+    forget_tabs(config.identity)
+    policy = RetryPolicy(sleep=lambda s: None)
+    raw = read_link(KEY, policy=policy, gid=config.gid)
+    assert raw.cell_link("Báo cáo thôn", "C17") == f"https://docs.google.com/spreadsheets/d/{KEY}/edit#gid={gid}&range=C17"
+    assert raw.cell_link("Thôn", "A2") is None  # the export names no other tab's id: the message says tab and row
+    read_link(KEY, policy=policy, gid=gid)
+    assert google.calls["export_gid"] == 1  # learnt once; forgotten on *Làm mới*
+    forget_tabs(config.identity)
+    read_link(KEY, policy=policy, gid=gid)
+    assert google.calls["export_gid"] == 2
+
+
+def test_a_link_without_a_gid_or_with_an_unknown_one_still_reads_without_links(google):
+    google.xlsx = xlsx_bytes(TABS)
+    policy = RetryPolicy(sleep=lambda s: None)
+    assert resolve(f"https://docs.google.com/spreadsheets/d/{KEY}/edit").gid is None
+    assert read_link(KEY, policy=policy).gids == {} and google.calls["export_gid"] == 0
+    forget_tabs(f"link:{KEY}")
+    raw = read_link(KEY, policy=policy, gid=999)
+    assert raw.gids == {} and raw.cell_link("Báo cáo thôn", "C17") is None
+    assert validate(raw, TODAY).rows["Báo cáo thôn"]["read"] > 0
 
 
 def test_a_private_sheet_behind_a_link_says_how_to_share_it(google):

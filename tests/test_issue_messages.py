@@ -15,8 +15,13 @@ from pathlib import Path
 
 import pytest
 
+from conftest import D3, REPORTS, VILLAGES, check
 from lib import schema
-from lib.validation.messages import MESSAGES, PHRASES, Message, code_of
+from lib.check_text import issue_line
+from lib.issue_text import what, where_and_what
+from lib.messages import village_fixes, villages_with_issues
+from lib.validation.messages import MESSAGES, PHRASES, Message, code_of, place
+from lib.validation.model import ISSUE_COLUMNS
 
 LIB = Path(__file__).resolve().parent.parent / "lib"
 # One example value per placeholder; a new placeholder needs one here, so it is seen rendered once.
@@ -62,7 +67,7 @@ EXAMPLES: dict[str, object] = {
     "before": "90",
     "now": "80",
     "rows": "5, 6, 7",
-    "where": "Ô B5 (Mã phản ánh)",
+    "where": "Tab Báo cáo thôn, dòng 6, cột Số hộ đã cài đặt (ô C6)",
     "id": "PA5",
     "status": "Đã xong",
     "completed": dt.date(2026, 4, 20),
@@ -193,7 +198,7 @@ def test_the_source_scan_finds_the_rules_it_should():
     assert {"lib/validation/cells.py", "lib/validation/rosters.py", "lib/validation/reports.py", "lib/validation/settings.py"} <= files
     assert "lib/field_report_rows.py" in files
     assert {"not_a_number:optional", "bad_date", "unknown_unit:suggestion", "duplicate_id:identical"} <= {k for _, _, k, _ in ADDED}
-    assert {"sheet", "header", "cell", "row"} == GIVEN
+    assert {"sheet", "header", "cell", "row", "where"} == GIVEN
     assert {"where"} == USES["lib/field_report_rows.py"].given
 
 
@@ -252,7 +257,8 @@ def test_every_phrase_is_a_clause_in_vietnamese(key):
     rendered = text.format_map(EXAMPLES)
     assert "{" not in rendered and "}" not in rendered
     assert not rendered.endswith("."), "the message around a phrase ends the sentence"
-    assert vietnamese("".join(literal for literal, *_ in string.Formatter().parse(text))), text
+    own_words = "".join(literal for literal, *_ in string.Formatter().parse(text))
+    assert vietnamese(own_words) or own_words.strip() == "Tab", text  # "Tab {sheet}": Vietnamese without a diacritic
 
 
 def test_an_issue_code_is_the_key_before_its_variant_and_each_code_has_a_plain_wording():
@@ -279,3 +285,80 @@ def test_every_column_a_parser_can_refuse_says_how_to_fill_it():
 def test_each_roster_and_its_reports_name_a_row_the_same_way():
     assert schema.VILLAGES.label == schema.VILLAGE_REPORTS.label == "thôn"
     assert schema.UNITS.label == schema.UNIT_REPORTS.label == "đơn vị"
+
+
+# --- the messages a village head reads (issue #13 §6) -----------------------------------------------
+
+
+def _issue(ds, code):
+    return ds.issues[ds.issues["code"] == code].iloc[0]
+
+
+def test_a_message_says_where_in_words_first_and_the_cell_after():
+    ds = check(Bao_cao_thon=REPORTS + [[D3, "Thôn 1", "abc"]])
+    assert _issue(ds, "not_a_number")["message"].startswith("Tab Báo cáo thôn, dòng 6, cột Số hộ đã cài đặt (ô C6): không đọc được số.")
+    assert place("Thôn", None, "Tổng số hộ") == "Tab Thôn, cột Tổng số hộ"
+    assert place("Báo cáo thôn", 9) == "Tab Báo cáo thôn, dòng 9"
+
+
+def test_the_readable_check_output_prints_the_message_with_its_place_once():
+    ds = check(Bao_cao_thon=REPORTS + [[D3, "Thôn 1", "abc"]])
+    lines = [issue_line(i) for i in ds.issues[ISSUE_COLUMNS].to_dict("records")]
+    assert lines == ["  [LỖI] " + _issue(ds, "not_a_number")["message"] + " (not_a_number)"]
+    assert lines[0].count("C6") == 1
+
+
+def test_a_date_typed_in_us_order_gives_its_example_once():
+    ds = check(Bao_cao_thon=REPORTS + [["4/23/2026", "Thôn 1", 3]])
+    message = _issue(ds, "bad_date")["message"]
+    assert message.count("23/04/2026") == 1 and message.count("Hãy nhập") + message.count("hãy nhập") == 1, message
+
+
+def test_a_blank_name_asks_to_pick_the_name_and_says_nothing_about_zero():
+    ds = check(Bao_cao_thon=REPORTS + [[D3, None, 3]])
+    message = _issue(ds, "missing_value")["message"]
+    assert message == (
+        "Tab Báo cáo thôn, dòng 6, cột Tên thôn (ô B6): chưa có tên thôn. Hãy bấm vào ô và chọn tên thôn trong danh sách "
+        "thả xuống (hoặc gõ đúng tên như ở tab 'Thôn')."
+    )
+    roster = check(Thon=VILLAGES + [[None, "Sơn Lâm", 90, 60]])
+    assert _issue(roster, "missing_value")["message"].startswith(
+        "Tab Thôn, dòng 5, cột Tên thôn (ô A5): chưa có tên thôn. Hãy nhập tên thôn"
+    )
+
+
+def test_a_blank_number_says_a_blank_is_not_zero_and_how_to_write_zero():
+    message = _issue(check(Bao_cao_thon=REPORTS + [[D3, "Thôn 1", None]]), "missing_value")["message"]
+    assert message.startswith("Tab Báo cáo thôn, dòng 6, cột Số hộ đã cài đặt (ô C6): chưa có số. Hãy nhập số hộ")
+    assert "hãy nhập số 0: ô để trống không được hiểu là 0." in message
+    blank_date = _issue(check(Bao_cao_thon=REPORTS + [[None, "Thôn 1", 3]]), "missing_value")["message"]
+    assert (
+        blank_date.startswith("Tab Báo cáo thôn, dòng 6, cột Ngày báo cáo (ô A6): chưa có ngày. Hãy nhập ngày/tháng/năm")
+        and "là 0" not in blank_date
+    )
+
+
+def test_a_table_with_a_place_column_shows_the_rest_of_the_message():
+    ds = check(Bao_cao_thon=REPORTS + [[D3, "Thôn 1", "abc"]])
+    wheres, whats = where_and_what(ds.issues)
+    assert wheres == ["Tab Báo cáo thôn, dòng 6, cột Số hộ đã cài đặt (ô C6)"]
+    assert whats[0].startswith("Không đọc được số. Hãy nhập")
+    assert what("Không tìm thấy tab 'Thôn'.", "Thôn", None, "", "") == "Không tìm thấy tab 'Thôn'."
+
+
+def test_a_village_reminder_lists_its_own_cells_with_what_to_type_and_its_page_link():
+    ds = check(Bao_cao_thon=REPORTS + [[D3, "Thôn 1", "abc"], [D3, "Thôn Mới", 4], [D3, "Thôn Trung Hòa", None]])
+    roster = list(ds.villages["name"])
+    assert villages_with_issues(ds.issues, roster) == ["Thôn 1", "Thôn Trung Hòa"]  # "Thôn Mới" is the office's to check
+    text = village_fixes(ds.issues, "Thôn 1", "https://bang.songiang.vn/")
+    assert text.splitlines() == [
+        "Thôn 1: số liệu i-HaTinh trên Google Sheet chung của xã có chỗ cần sửa.",
+        "Cần sửa (1 ô, các dòng này đang chưa được tính):",
+        "1. " + _issue(ds, "not_a_number")["message"] + " Trong ô đang ghi: “abc”.",
+        "Sửa xong, số liệu được tính lại sau vài phút. Xin cảm ơn!",
+        "Xem số liệu của Thôn 1: https://bang.songiang.vn/theo-thon?thon=Th%C3%B4n%201",
+    ]
+    assert "Thôn Trung Hòa" not in text and "http" not in village_fixes(ds.issues, "Thôn 1", "")
+    assert village_fixes(ds.issues, "Thôn Yên Thọ").startswith(
+        "Thôn Yên Thọ: số liệu i-HaTinh trên Google Sheet chung của xã không có ô nào"
+    )

@@ -293,8 +293,8 @@ def test_the_report_lists_the_issues_of_its_week_and_the_rosters_not_earlier_wee
         "Đề nghị sửa số liệu của: Thôn Yên Thọ (1 ô), Thôn Khe Tre (1 ô) (chi tiết ở bảng kèm theo).",
     )
     assert [(who, where) for who, where, _ in april.fixes] == [
-        ("Thôn Yên Thọ", "Báo cáo thôn, dòng 6, cột Số hộ đã cài đặt (C6)"),
-        ("Thôn Khe Tre", "Thôn, dòng 5, cột Số hộ có điện thoại thông minh (D5)"),
+        ("Thôn Yên Thọ", "Tab Báo cáo thôn, dòng 6, cột Số hộ đã cài đặt (ô C6)"),
+        ("Thôn Khe Tre", "Tab Thôn, dòng 5, cột Số hộ có điện thoại thông minh (ô D5)"),
     ]
     week = build(mistakes_board, D2)
     assert [(r.cell, r.code) for r in week.issues.itertuples()] == [
@@ -327,13 +327,13 @@ def test_the_docx_attaches_the_table_its_body_refers_to(mistakes_board, sample_r
     rows = [[c.text for c in row.cells] for row in table.rows]
     assert rows[0] == list(FIXES_HEADER)
     assert [r[:3] for r in rows[1:]] == [
-        ["1", "Thôn 1", "Báo cáo thôn, dòng 10, cột Ngày báo cáo (A10)"],
-        ["2", "Thôn Yên Thọ", "Báo cáo thôn, dòng 9, cột Số hộ đã cài đặt (C9)"],
-        ["3", "Phòng Văn hóa – Xã hội (tên “Thôn Mới” không có trong danh sách)", "Báo cáo thôn, dòng 7, cột Tên thôn (B7)"],
-        ["4", "Phòng Văn hóa – Xã hội (tên “Thôn Khe Tree” không có trong danh sách)", "Báo cáo thôn, dòng 8, cột Tên thôn (B8)"],
-        ["5", "Thôn Khe Tre", "Thôn, dòng 5, cột Số hộ có điện thoại thông minh (D5)"],
+        ["1", "Thôn 1", "Tab Báo cáo thôn, dòng 10, cột Ngày báo cáo (ô A10)"],
+        ["2", "Thôn Yên Thọ", "Tab Báo cáo thôn, dòng 9, cột Số hộ đã cài đặt (ô C9)"],
+        ["3", "Phòng Văn hóa – Xã hội (tên “Thôn Mới” không có trong danh sách)", "Tab Báo cáo thôn, dòng 7, cột Tên thôn (ô B7)"],
+        ["4", "Phòng Văn hóa – Xã hội (tên “Thôn Khe Tree” không có trong danh sách)", "Tab Báo cáo thôn, dòng 8, cột Tên thôn (ô B8)"],
+        ["5", "Thôn Khe Tre", "Tab Thôn, dòng 5, cột Số hộ có điện thoại thông minh (ô D5)"],
     ]
-    assert rows[2][3].startswith("Ô C9 (Số hộ đã cài đặt): số lượng phải là số nguyên")
+    assert rows[2][3].startswith("Số lượng phải là số nguyên")  # the place is in its own column, not repeated
     # A week without errors refers to no table and has none: the signature block is the last table.
     plain = Document(io.BytesIO(report_docx(sample_report)))
     assert "BẢNG KÈM THEO" not in [p.text for p in plain.paragraphs]

@@ -71,7 +71,7 @@ def test_a_report_date_more_than_a_year_before_the_campaign_is_refused_naming_th
     ds = check(Bao_cao_thon=REPORTS + [[dt.date(2025, 4, 10), "Thôn 1", 10]])
     assert codes(ds) == [("early_date", "A6", "error")]
     message = ds.issues.iloc[0]["message"]
-    assert "Ô A6" in message and "10/04/2025" in message and "15/04/2026" in message
+    assert message.startswith("Tab Báo cáo thôn, dòng 6, cột Ngày báo cáo (ô A6): ") and "10/04/2025" in message and "15/04/2026" in message
     within = check(Bao_cao_thon=[REPORTS[0], [dt.date(2025, 4, 17), "Thôn 1", 10], *REPORTS[1:]])
     assert codes(within) == []
     assert within.village_reports["week"].min() == dt.date(2025, 4, 17)

@@ -13,6 +13,7 @@ import streamlit as st
 from lib.config import TIMEZONE
 from lib.dashboard import Dashboard
 from lib.fmt import fmt_date, md_escape
+from lib.issue_text import where_and_what
 from lib.loading import current
 from lib.safe_text import neutralize
 
@@ -94,29 +95,57 @@ def inert(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{c: [neutralize(v) if isinstance(v, str) else v for v in frame[c]] for c in text})
 
 
+PHONE_CARDS = 30  # issues shown as cards on a phone; the filters narrow a longer list
+
+
 def issue_table(board: Dashboard, issues, key: str) -> None:
-    """Issues as a table: severity, where (with a link to the cell on Google Sheets), what and how to fix."""
+    """Issues where a person reads them whole: on a laptop a table whose text wraps, on a phone one card per issue.
+
+    Both are drawn and the screen's width shows one (views.phone's style rules): the fix column of a
+    one-line table was cut at 1280 px and off-screen on a phone.
+    """
     raw = board.ds.source
+    wheres, whats = where_and_what(issues)
     view = issues.assign(
         severity=[SEVERITY_LABEL.get(x, x) for x in issues["severity"]],
-        where=[f"{t}!{c}" if c else t for t, c in zip(issues["sheet"], issues["cell"], strict=True)],
+        where=wheres,
+        what=whats,
         link=[raw.cell_link(t, c) for t, c in zip(issues["sheet"], issues["cell"], strict=True)],
     )
-    columns = ["severity", "where", "subject", "message", "value"] + (["link"] if view["link"].notna().any() else [])
-    st.dataframe(
-        inert(view[columns]),
-        hide_index=True,
-        placeholder="–",  # a cell with nothing in it (no link for a missing tab): Streamlit writes "None" otherwise
-        column_config={
-            "severity": st.column_config.TextColumn("Mức"),
-            "where": st.column_config.TextColumn("Ô"),
-            "subject": st.column_config.TextColumn("Thôn / đơn vị"),
-            "message": st.column_config.TextColumn("Vấn đề và cách sửa", width="large"),
-            "value": st.column_config.TextColumn("Đã nhập"),
-            "link": st.column_config.LinkColumn("Mở ô", display_text="Mở trên Sheet"),
-        },
-        key=key,
-    )
+    has_links = view["link"].notna().any()
+    columns = ["severity", "where", "what", "value", "subject"] + (["link"] if has_links else [])
+    longest = max((len(w) for w in whats), default=0)
+    # Widths that fit the main area beside the sidebar at 1280 px (about 800 px): nothing scrolls sideways.
+    what_px = 280 if has_links else 360
+    with st.container(key=f"wide_only_{key}"):
+        st.dataframe(
+            inert(view[columns]),
+            hide_index=True,
+            placeholder="–",  # a cell with nothing in it (no link for a missing tab): Streamlit writes "None" otherwise
+            # Above 64 px a row's text wraps (Streamlit); about 7 px a character at this column's width.
+            row_height=min(24 + 21 * max(2, -(-longest // (what_px // 7))), 193),
+            column_config={
+                "severity": st.column_config.TextColumn("Mức", width=60),
+                "where": st.column_config.TextColumn("Ở đâu", width=170),
+                "what": st.column_config.TextColumn("Vấn đề và cách sửa", width=what_px),
+                "value": st.column_config.TextColumn("Đã nhập", width=80),
+                "subject": st.column_config.TextColumn("Thôn / đơn vị", width=120),
+                "link": st.column_config.LinkColumn("Mở ô", display_text="Mở ô", width=80),
+            },
+            key=key,
+        )
+    with st.container(key=f"phone_only_{key}", gap="small"):
+        for row in view.head(PHONE_CARDS).itertuples():
+            with st.container(border=True):
+                who = f" · {md_escape(row.subject)}" if isinstance(row.subject, str) and row.subject else ""
+                st.markdown(f"**{row.severity}**{who}  \n**{md_escape(row.where)}**")
+                st.markdown(md_escape(row.what))
+                if isinstance(row.value, str) and row.value:
+                    st.caption(f"Đã nhập: {md_escape(row.value)}")
+                if has_links and isinstance(row.link, str):
+                    st.link_button("Mở ô trên Sheet", row.link, icon=":material/open_in_new:")
+        if len(view) > PHONE_CARDS:
+            st.caption(f"Còn {len(view) - PHONE_CARDS} vấn đề nữa: chọn một thôn, một tab hoặc mức ở bộ lọc để xem.")
 
 
 def progress_column(title: str):

@@ -35,6 +35,9 @@ STYLE = f"""<style>
     margin-top: 32px;
   }}
 }}
+/* Shown on one screen size only (a container keyed wide_only_… or phone_only_…): a wide table, or cards on a phone. */
+@media (min-width: {PHONE_MAX_PX + 0.02}px) {{ [class*="st-key-phone_only_"] {{ display: none; }} }}
+@media (max-width: {PHONE_MAX_PX}px) {{ [class*="st-key-wide_only_"] {{ display: none; }} }}
 /* A metric's label and change ("+1.926 hộ trong giai đoạn") wrap on a narrow card instead of ending in "…". */
 [data-testid="stMetric"] [data-testid="stMarkdownContainer"],
 [data-testid="stMetric"] [data-testid="stMarkdownContainer"] p {{ white-space: normal; text-overflow: clip; }}

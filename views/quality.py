@@ -5,9 +5,10 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from lib import messages
+from lib import entry_links, messages
 from lib.config import TIMEZONE
 from lib.fmt import fmt_date
+from lib.loading import secrets
 from views import cached
 from views.common import SEVERITY_LABEL, board_or_stop, inert, issue_table, require_admission
 from views.phone import copy_button
@@ -19,10 +20,17 @@ issues = board.issues
 s = board.summary
 
 errors, warnings = int((issues["severity"] == "error").sum()), int((issues["severity"] == "warning").sum())
+rejected = sum(n["rejected"] for n in board.ds.rows.values())  # the total of the table "Số dòng theo tab" below
 cards = st.container(horizontal=True, gap="small")
-cards.metric("Lỗi (dòng bị loại)", errors, border=True, width=170)
+cards.metric("Dòng bị loại", rejected, border=True, width=170, help="Tổng cột “Bị loại” của bảng Số dòng theo tab.")
+cards.metric("Lỗi", errors, border=True, width=170)
 cards.metric("Cảnh báo (vẫn tính)", warnings, border=True, width=170)
 cards.metric("Chưa báo cáo tuần này", len(cached.not_reported(board, s.as_of)), border=True, width=170)
+if errors > rejected:
+    st.caption(
+        f"{errors} lỗi trên {rejected} dòng bị loại: một dòng có thể có hơn một lỗi, "
+        "và lỗi về tab, cột hay cấu hình không thuộc dòng số liệu nào."
+    )
 
 st.subheader("Các vấn đề cần sửa")
 filters = st.container(horizontal=True, gap="small")
@@ -48,10 +56,27 @@ if len(shown):
 else:
     st.success("Không có vấn đề nào." if not len(issues) else "Không có vấn đề nào khớp bộ lọc.")
 
+st.subheader("Tin nhắn sửa số liệu cho từng thôn")
+to_fix = messages.villages_with_issues(issues, list(board.ds.villages["name"].astype(str)))
+if to_fix:
+    village = st.selectbox("Thôn", to_fix, key="fix_village", help="Các thôn có ô cần sửa, thôn có lỗi trước.")
+    base_url = entry_links.entry_settings(secrets=secrets()).base_url
+    fixes = messages.village_fixes(issues, village, base_url)
+    st.caption(
+        "Bấm “Sao chép tin nhắc thôn” rồi gửi cho trưởng thôn qua Zalo: tin nhắn liệt kê từng ô cần sửa và cách sửa"
+        + ("." if base_url else "; chưa có đường dẫn trang của thôn vì chưa ghi địa chỉ công khai (base_url trong mục entry của cấu hình).")
+    )
+    copy_button(fixes, key="copy_village_fixes", label="Sao chép tin nhắc thôn")
+    st.code(fixes, language=None, wrap_lines=True)
+else:
+    st.write("Không thôn nào có ô cần sửa.")
+
 st.subheader("Số dòng theo tab")
 accounting = pd.DataFrame(
     [{"Tab": tab, "Đã đọc": n["read"], "Được tính": n["accepted"], "Bị loại": n["rejected"]} for tab, n in board.ds.rows.items()]
 )
+if len(accounting):
+    accounting.loc[len(accounting)] = ["Tổng cộng", *accounting[["Đã đọc", "Được tính", "Bị loại"]].sum()]
 st.dataframe(inert(accounting), hide_index=True, key="accounting")
 st.caption("Mỗi dòng bị loại đều có ít nhất một lỗi ở bảng trên; dòng trống và dòng tổng cộng không được tính là dòng đã đọc.")
 

@@ -161,10 +161,33 @@ def _cell_issue(read: TabRead, row: Row, col: schema.Column, value: Cell, outcom
     clean, code, reason = outcome
     at = read.at(row, col.field)
     if code == "missing_value":
-        issues.add("missing_value" if col.hint else "missing_value:no_hint", at=at, value=value, hint=col.hint)
+        _blank_issue(read, col, at, value, issues)
     elif code == "legacy_encoding":
         issues.add("legacy_encoding", at=at, value=value, text=clean)
     else:
         # A parser's code (parse_count, parse_date). A bad optional figure is dropped with a warning;
         # the row's required figures still count.
-        issues.add(str(code) if col.required else f"{code}:optional", at=at, value=value, reason=reason, hint=col.hint)
+        # A date reason that already says how to type it ("hãy nhập … ví dụ 23/04/2026") is not followed by the hint's example.
+        key = (
+            "bad_date:with_fix"
+            if code == "bad_date" and col.required and "hãy nhập" in reason
+            else (str(code) if col.required else f"{code}:optional")
+        )
+        issues.add(key, at=at, value=value, reason=reason, hint=col.hint)
+
+
+def _blank_issue(read: TabRead, col: schema.Column, at: At, value: Cell, issues: Issues) -> None:
+    """A blank required cell, worded by what it should hold: a name to pick, a number (blank is not 0), a date."""
+    label = read.tab.label
+    if col.kind is schema.Kind.NAME:
+        if read.tab.entity in ("village", "unit"):
+            issues.add("missing_value:roster_name", at=at, value=value, label=label)
+        else:
+            roster = schema.VILLAGES.name if read.tab.entity == "village_report" else schema.UNITS.name
+            issues.add("missing_value:name", at=at, value=value, label=label, roster=roster)
+    elif col.kind is schema.Kind.COUNT and col.hint:
+        issues.add("missing_value", at=at, value=value, hint=col.hint)
+    elif col.kind is schema.Kind.DATE and col.hint:
+        issues.add("missing_value:date", at=at, value=value, hint=col.hint)
+    else:
+        issues.add("missing_value:no_hint", at=at, value=value)

@@ -5,7 +5,7 @@ here, so it is reviewed and fixed in one place (as `schema` does for columns). A
 ("bad_date"), or an issue code and a variant ("bad_date:optional") when one code is worded two ways;
 the issue record carries the code only. A date is passed as a date and shown as its template says
 ({day:%d/%m/%Y}). `PHRASES` holds the clauses that fill a message's placeholders: why a cell could
-not be read ({reason}), where a field report's problem is ({where}).
+not be read ({reason}), where the problem is ({where}, built by `place`).
 
 This module imports nothing from the project, so the parsers in `lib.normalize` can use it too.
 """
@@ -40,6 +40,19 @@ def code_of(key: str) -> str:
     return key.partition(":")[0]
 
 
+def place(sheet: str, row: int | None = None, header: str = "", cell: str = "") -> str:
+    """Where an issue is, for a village head: "Tab Báo cáo thôn, dòng 77, cột Số hộ đã cài đặt (ô C77)".
+
+    The one place the words are built: every issue message starts with them ({where}), so the table,
+    `check`, the report and the Zalo reminders all say it the same way. Capitalised: it opens a sentence.
+    """
+    if row is None:
+        return phrase("place.column", sheet=sheet, header=header) if header else phrase("place.tab", sheet=sheet)
+    if cell:
+        return phrase("place.cell", sheet=sheet, row=row, header=header or cell, cell=cell)
+    return phrase("place.row_column", sheet=sheet, row=row, header=header) if header else phrase("place.row", sheet=sheet, row=row)
+
+
 def phrase(key: str, **params: object) -> str:
     """A clause of `PHRASES` with its placeholders filled."""
     text = PHRASES[key]
@@ -50,22 +63,22 @@ _CHECK_DATE = "Hãy kiểm tra lại ngày, tháng, năm."
 _TYPE_DATE = "Hãy nhập ngày/tháng/năm, ví dụ 23/04/2026."
 _OPTIONAL = "Giá trị này bị bỏ qua; các số khác của dòng vẫn được tính."
 # A cell that a parser refused: the parser's reason says why, the column's hint says how to fill it.
-_REFUSED = Message("error", "Ô {cell} ({header}): {reason}.", "Hãy nhập {hint}.")
+_REFUSED = Message("error", "{where}: {reason}.", "Hãy nhập {hint}.")
 _REFUSED_OPTIONAL = Message("warning", _REFUSED.text, f"{_REFUSED.fix} {_OPTIONAL}")
 # Codes of `lib.normalize.parse_count` and `parse_date`; a bad optional figure is a warning, not an error.
 _PARSER_CODES = ("not_a_number", "comma_in_count", "negative", "not_whole", "bad_date")
 _UNKNOWN_NAME = Message(
-    "error", "Ô {cell}: {label} '{name}' không có trong tab '{roster}'.", "Hãy chọn tên {label} đúng như trong danh sách."
+    "error", "{where}: {label} '{name}' không có trong tab '{roster}'.", "Hãy chọn tên {label} đúng như trong danh sách."
 )
 _UNKNOWN_NAME_SUGGESTION = Message("error", _UNKNOWN_NAME.text, f"Có phải '{{suggestion}}'? {_UNKNOWN_NAME.fix}")
 _ROSTER_ROW_REJECTED = Message(
     "error",
-    "Ô {cell}: {label} '{name}' đang có lỗi ở tab '{roster}' (dòng {roster_row}) nên chưa tính được báo cáo này.",
+    "{where}: {label} '{name}' đang có lỗi ở tab '{roster}' (dòng {roster_row}) nên chưa tính được báo cáo này.",
     "Hãy sửa dòng {roster_row} của tab '{roster}' trước.",
 )
 _DUPLICATE_NAME = Message(
     "error",
-    "Tên {label} '{name}' trùng với dòng {first_row} (sau khi bỏ qua hoa/thường, dấu cách, kiểu bỏ dấu).",
+    "{where}: tên {label} '{name}' trùng với dòng {first_row} (sau khi bỏ qua hoa/thường, dấu cách, kiểu bỏ dấu).",
     "Mỗi {label} chỉ ghi một dòng: xoá dòng trùng hoặc sửa tên.",
 )
 _HISTORY_FIX = "Nếu không cố ý, hãy khôi phục số cũ."
@@ -108,29 +121,48 @@ MESSAGES: dict[str, Message] = {
         "(giới hạn của bảng theo dõi).",
         "Hãy kiểm tra xem tab có bị chép lặp hay lẫn dữ liệu khác không.",
     ),
-    "total_row_skipped": Message("warning", "Dòng {row} là dòng tổng cộng nên không được tính (ứng dụng tự cộng).", "Có thể xoá dòng này."),
+    "total_row_skipped": Message(
+        "warning", "{where}: đây là dòng tổng cộng nên không được tính (ứng dụng tự cộng).", "Có thể xoá dòng này."
+    ),
     # --- one cell (lib.validation.cells) ---
-    "missing_value": Message("error", "Ô {cell} ({header}) đang trống.", "Hãy nhập {hint}. Ô trống không được tính là 0."),
-    "missing_value:no_hint": Message("error", "Ô {cell} ({header}) đang trống.", "Hãy nhập giá trị. Ô trống không được tính là 0."),
+    # A blank required cell, worded by what the column holds: a blank is never read as 0 (nor as a name).
+    "missing_value": Message(
+        "error",
+        "{where}: chưa có số.",
+        "Hãy nhập {hint}. Nếu đúng là chưa có, hãy nhập số 0: ô để trống không được hiểu là 0.",
+    ),
+    "missing_value:name": Message(
+        "error",
+        "{where}: chưa có tên {label}.",
+        "Hãy bấm vào ô và chọn tên {label} trong danh sách thả xuống (hoặc gõ đúng tên như ở tab '{roster}').",
+    ),
+    "missing_value:roster_name": Message(
+        "error", "{where}: chưa có tên {label}.", "Hãy nhập tên {label} vào ô này, hoặc xoá cả dòng nếu dòng này thừa."
+    ),
+    "missing_value:date": Message("error", "{where}: chưa có ngày.", "Hãy nhập {hint}."),
+    "missing_value:no_hint": Message("error", "{where}: ô đang trống.", "Hãy nhập nội dung cho ô này, hoặc xoá cả dòng nếu dòng này thừa."),
     "legacy_encoding": Message(
         "error",
-        "Ô {cell} có chữ bị lỗi mã (kiểu gõ VNI/TCVN3: '{text}').",
+        "{where}: chữ bị lỗi mã (kiểu gõ VNI/TCVN3: '{text}').",
         "Hãy gõ lại bằng bảng mã Unicode (Unikey: chọn Unicode, kiểu gõ Telex).",
     ),
     **{code: _REFUSED for code in _PARSER_CODES},
     **{f"{code}:optional": _REFUSED_OPTIONAL for code in _PARSER_CODES},
+    "bad_date:with_fix": Message("error", _REFUSED.text),  # the reason already says how to type the date: once is enough
     # --- settings and phases (lib.validation.settings) ---
-    "unknown_setting": Message("warning", "Không biết mục cấu hình '{item}'; dòng này được bỏ qua.", "Các mục dùng được: {known}."),
-    "bad_setting": Message("error", "Ô {cell} ({setting}): {reason}.", "Đang dùng giá trị mặc định {default}."),
+    "unknown_setting": Message(
+        "warning", "{where}: không biết mục cấu hình '{item}'; dòng này được bỏ qua.", "Các mục dùng được: {known}."
+    ),
+    "bad_setting": Message("error", "{where}, mục '{setting}': {reason}.", "Đang dùng giá trị mặc định {default}."),
     "bad_phase": Message(
-        "error", "Giai đoạn '{name}' kết thúc ({end:%d/%m/%Y}) trước khi bắt đầu ({start:%d/%m/%Y}).", "Hãy sửa lại ngày."
+        "error", "{where}: giai đoạn '{name}' kết thúc ({end:%d/%m/%Y}) trước khi bắt đầu ({start:%d/%m/%Y}).", "Hãy sửa lại ngày."
     ),
     # --- rosters (lib.validation.rosters) ---
     "duplicate_village": _DUPLICATE_NAME,
     "duplicate_unit": _DUPLICATE_NAME,
     "smartphone_exceeds_households": Message(
         "error",
-        "Ô {cell}: số hộ có điện thoại thông minh ({smartphone_households}) lớn hơn tổng số hộ ({households}).",
+        "{where}: số hộ có điện thoại thông minh ({smartphone_households}) lớn hơn tổng số hộ ({households}).",
         "Hãy kiểm tra lại hai số này.",
     ),
     # --- weekly reports (lib.validation.reports) ---
@@ -141,45 +173,45 @@ MESSAGES: dict[str, Message] = {
     "unknown_unit:suggestion": _UNKNOWN_NAME_SUGGESTION,
     "unknown_unit:roster_row_rejected": _ROSTER_ROW_REJECTED,
     "approximate_name": Message(
-        "warning", "Ô {cell}: '{typed}' được hiểu là '{name}'.", "Nên sửa lại đúng tên trong danh sách để tránh nhầm."
+        "warning", "{where}: '{typed}' được hiểu là '{name}'.", "Nên sửa lại đúng tên trong danh sách để tránh nhầm."
     ),
     "early_date": Message(
-        "error", "Ô {cell}: ngày {day:%d/%m/%Y} sớm hơn một năm trước khi chiến dịch bắt đầu ({campaign_start:%d/%m/%Y}).", _CHECK_DATE
+        "error", "{where}: ngày {day:%d/%m/%Y} sớm hơn một năm trước khi chiến dịch bắt đầu ({campaign_start:%d/%m/%Y}).", _CHECK_DATE
     ),
-    "future_date": Message("error", "Ô {cell}: ngày {day:%d/%m/%Y} chưa tới (hôm nay là {today:%d/%m/%Y}).", _CHECK_DATE),
+    "future_date": Message("error", "{where}: ngày {day:%d/%m/%Y} chưa tới (hôm nay là {today:%d/%m/%Y}).", _CHECK_DATE),
     "not_report_day": Message(
         "warning",
-        "Ô {cell}: {day:%d/%m/%Y} là {day_weekday}, không phải {weekday}.",
+        "{where}: {day:%d/%m/%Y} là {day_weekday}, không phải {weekday}.",
         "Báo cáo được tính vào tuần {weekday} {week:%d/%m/%Y}.",
     ),
     "exceeds_staff": Message(
         "error",
-        "Ô {cell}: số cán bộ đã cài đặt ({installed}) lớn hơn tổng số cán bộ của đơn vị ({staff}).",
+        "{where}: số cán bộ đã cài đặt ({installed}) lớn hơn tổng số cán bộ của đơn vị ({staff}).",
         "Hãy sửa số đã cài đặt, hoặc cập nhật tổng số cán bộ ở tab Đơn vị.",
     ),
     "exceeds_households": Message(
         "error",
-        "Ô {cell}: số hộ đã cài đặt ({installed}) lớn hơn tổng số hộ của thôn ({households}).",
+        "{where}: số hộ đã cài đặt ({installed}) lớn hơn tổng số hộ của thôn ({households}).",
         "Hãy kiểm tra lại số đã cài đặt (cộng dồn), hoặc cập nhật tổng số hộ ở tab Thôn.",
     ),
     "exceeds_smartphone_households": Message(
         "warning",
-        "Ô {cell}: số hộ đã cài đặt ({installed}) lớn hơn số hộ có điện thoại thông minh ({smartphone_households}); tỷ lệ sẽ vượt 100 %.",
+        "{where}: số hộ đã cài đặt ({installed}) lớn hơn số hộ có điện thoại thông minh ({smartphone_households}); tỷ lệ sẽ vượt 100 %.",
         "Nên cập nhật số hộ có điện thoại thông minh ở tab Thôn.",
     ),
     "duplicate_report": Message(
         "error",
-        "{Label} '{name}' có {count} báo cáo khác nhau cho tuần {week:%d/%m/%Y} (các dòng {rows}).",
+        "{where}: '{name}' có {count} báo cáo khác nhau cho tuần {week:%d/%m/%Y} (các dòng {rows}).",
         "Chưa biết số nào đúng nên chưa tính tuần này: hãy giữ lại một dòng đúng và xoá các dòng kia.",
     ),
     "duplicate_report:identical": Message(
         "warning",
-        "Dòng {row} lặp lại y hệt báo cáo của {label} '{name}' tuần {week:%d/%m/%Y} (các dòng {rows}); chỉ tính một lần.",
+        "{where}: dòng này lặp lại y hệt báo cáo của {label} '{name}' tuần {week:%d/%m/%Y} (các dòng {rows}); chỉ tính một lần.",
         "Có thể xoá dòng thừa.",
     ),
     "cumulative_decrease": Message(
         "warning",
-        "Ô {cell}: số cộng dồn của {label} '{name}' giảm từ {before} (tuần {week_before:%d/%m/%Y}) xuống {now} (tuần {week:%d/%m/%Y}).",
+        "{where}: số cộng dồn của {label} '{name}' giảm từ {before} (tuần {week_before:%d/%m/%Y}) xuống {now} (tuần {week:%d/%m/%Y}).",
         "Số liệu cộng dồn không giảm: hãy kiểm tra lại.",
     ),
     # --- field reports, the `Phản ánh` tab (lib.field_report_rows); {where} is PHRASES "place.cell" or "place.row" ---
@@ -260,9 +292,12 @@ PHRASES: dict[str, str] = {
     "rating.true_false": "không phải đánh giá",
     "rating.unknown": "không hiểu đánh giá '{text}'",
     "rating.stars_out_of_range": "số sao phải từ 1 đến 5, không phải '{text}'",
-    # where a field report's problem is: fills {where}
-    "place.cell": "Ô {cell} ({header})",
-    "place.row": "Dòng {row} ({header})",
+    # where a problem is, in words first and the A1 address after (`place`): fills {where}
+    "place.cell": "Tab {sheet}, dòng {row}, cột {header} (ô {cell})",
+    "place.row_column": "Tab {sheet}, dòng {row}, cột {header}",
+    "place.row": "Tab {sheet}, dòng {row}",
+    "place.column": "Tab {sheet}, cột {header}",
+    "place.tab": "Tab {sheet}",
     # a list of rows cut short: fills {rows}
     "rows.more": "{shown} và {rest} dòng khác",
 }

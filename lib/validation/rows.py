@@ -16,7 +16,7 @@ import pandas as pd
 
 from lib import schema
 from lib.normalize import clean_text
-from lib.validation.messages import MESSAGES, code_of
+from lib.validation.messages import MESSAGES, code_of, place
 from lib.validation.model import ISSUE_COLUMNS, Issue
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ class Issues:
         self.rows: list[Row | None] = []
 
     def add(self, key: str, /, *, at: At, value: object = None, **params: object) -> None:
-        """Record one issue worded by MESSAGES[key]: `params` fill its placeholders, besides {sheet}, {header}, {cell} and {row}."""
+        """Record one issue worded by MESSAGES[key]: `params` fill its placeholders, besides {sheet}, {header}, {cell}, {row} and {where}."""
         message = MESSAGES[key]
         row = at.row
         letter = row.letters.get(at.field) if row is not None and at.field else None
@@ -92,7 +92,7 @@ class Issues:
         if row is not None and message.severity == "error":
             row.rejected = True
         # message.render(**params, sheet=…), without a second call and dict: a workbook can hold 20.000 issues.
-        params.update(sheet=at.sheet, header=at.header, cell=cell, row=number)
+        params.update(sheet=at.sheet, header=at.header, cell=cell, row=number, where=place(at.sheet, number, at.header, cell))
         text = message.sentence.format_map(params)
         self.items.append(Issue(at.sheet, number, at.header, cell, message.severity, code_of(key), text, show(value)))
         self.rows.append(row)
