@@ -119,6 +119,6 @@ def issue_table(board: Dashboard, issues, key: str) -> None:
     )
 
 
-def progress_column(title: str):
-    """A progress bar for a rate given as whole percent (see `lib.tables.percent_floor`), shown as '69 %'."""
-    return st.column_config.ProgressColumn(title, format="%d %%", min_value=0, max_value=100)
+def percent_column(title: str):
+    """A rate column written as every chart and the report write it ('57,9 %', see `lib.tables.percent_text`)."""
+    return st.column_config.TextColumn(title, alignment="right")
