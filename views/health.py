@@ -21,7 +21,7 @@ def health_line(board: Dashboard) -> None:
     line = st.container(horizontal=True, gap="small", key="health", vertical_alignment="center")
     line.markdown(":material/warning: **Số liệu cần xem lại:**")
     for item in found:
-        line.page_link(QUALITY, label=item.text, query_params={PARAM: item.code}, width="content")
+        line.page_link(QUALITY, label=item.text, query_params={PARAM: item.code}, icon=":material/arrow_forward:", width="content")
 
 
 def _clear() -> None:
