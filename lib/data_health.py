@@ -63,7 +63,8 @@ def rejected_rows(board: Dashboard) -> HealthItem:
     listed = []
     for (sheet, row), found in errors.groupby(["sheet", "row"], sort=False) if len(errors) else []:
         subject = next((str(s) for s in found.get("subject", pd.Series(dtype=object)) if isinstance(s, str) and s), "")
-        listed.append({"sheet": sheet, "row": int(row), "subject": subject, "why": " ".join(dict.fromkeys(found["message"].astype(str)))})
+        why = " ".join(dict.fromkeys(found["message"].astype(str)))
+        listed.append({"sheet": sheet, "row": int(row), "subject": subject, "why": why})  # type: ignore[call-overload]
     frame = pd.DataFrame(listed, columns=ROW_COLUMNS).sort_values(["sheet", "row"], kind="stable").reset_index(drop=True)
     return HealthItem(REJECTED, count, f"{fmt_int(count)} dòng bị loại", "Các dòng bị loại (chưa được tính)", frame)
 
@@ -128,7 +129,9 @@ def no_denominator(board: Dashboard, week: dt.date | None) -> HealthItem:
     missing = villages[smart.isna() | (smart == 0)] if len(villages) else villages
     now = metrics.at_week(board.village_weeks, week)
     installed = dict(zip(now["key"], now["installed"], strict=True)) if len(now) else {}
-    rows = missing.assign(installed=[installed.get(k) for k in missing["key"]], rate=float("nan"))
+    rows = missing.assign(
+        installed=pd.Series([installed.get(k) for k in missing["key"]], index=missing.index, dtype="float64"), rate=float("nan")
+    )
     why = ["Số hộ có ĐTTM là 0: không tính tỷ lệ" if s == 0 else "Chưa có số hộ có ĐTTM hợp lệ ở tab Thôn" for s in smart[missing.index]]
     return HealthItem(
         NO_DENOMINATOR,

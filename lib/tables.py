@@ -25,7 +25,7 @@ def percent_text(rates: pd.Series) -> list[str]:
 
 def optional_float(value: object) -> float | None:
     """A pandas cell as a float, or None where it holds no value (None, NaN, pd.NA)."""
-    return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
+    return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type, call-overload]
 
 
 def optional_int(value: object) -> int | None:
