@@ -10,7 +10,8 @@ import plotly.graph_objects as go
 
 from lib.config import Phase
 from lib.fmt import fmt_date, fmt_int, fmt_pct
-from lib.status import STATUS_COLOUR, STATUS_LABEL, TARGET_COLOUR, status
+from lib.status import OVER_VILLAGE, STATUS_COLOUR, STATUS_LABEL, TARGET_COLOUR, status
+from lib.vi_sort import by_name, vi_sorted
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"
 PHASE_FILLS = ("rgba(0,114,178,0.10)", "rgba(230,159,0,0.12)", "rgba(0,158,115,0.07)", "rgba(204,121,167,0.10)")
@@ -236,6 +237,8 @@ def trend(
     )
 
 
+CARRIED_MARK = "*"  # after a name: its figure is carried from an earlier week (no report this week)
+OVER_MARK = "▲"  # after a name: above 100 % of its denominator (its own colour too, never green)
 LABEL_GAP = "\u2002"  # an en space between a bar (or the target line) and its label: plotly's text has no offset
 
 
@@ -259,15 +262,22 @@ def ranking(
     of the target line: no label ever sits on a bar's colour or across the dashed line. The target is a
     bold tick of the axis itself, so nothing else is written where the ticks are.
     """
-    frame = table.sort_values([value, name], ascending=[False, True], na_position="first", kind="stable")
+    frame = table.sort_values([value, name], ascending=[False, True], key=by_name, na_position="first", kind="stable")
     states = [status(r, target) for r in frame[value]]
+    carried = [bool(c) for c in frame["carried"]] if "carried" in frame else [False] * len(frame)
+    over = OVER_VILLAGE if denominator == "smartphone_households" else STATUS_LABEL["over"]
     custom = [
-        [safe(n), fmt_pct(r), fmt_int(i), fmt_int(d), STATUS_LABEL[s], fmt_int(need)]
-        for n, r, i, d, s, need in zip(
-            frame[name], frame[value], frame["installed"], frame[denominator], states, frame["needed"], strict=True
+        [safe(n), fmt_pct(r), fmt_int(i), fmt_int(d), over if s == "over" else STATUS_LABEL[s], fmt_int(need)]
+        + [f"<br>{CARRIED_MARK} số của tuần trước (chưa báo cáo tuần này)" if c else ""]
+        for n, r, i, d, s, need, c in zip(
+            frame[name], frame[value], frame["installed"], frame[denominator], states, frame["needed"], carried, strict=True
         )
     ]
-    names = [safe(n) for n in frame[name]]
+    # Marks go after the name, not the value: a value label at the right edge decides how wide the plot can be on a phone.
+    names = [
+        safe(n) + (f" {OVER_MARK}" if s == "over" else "") + (f" {CARRIED_MARK}" if c else "")
+        for n, s, c in zip(frame[name], states, carried, strict=True)
+    ]
     values = [float(v) for v in frame[value].fillna(0)]
     labels = [LABEL_GAP + c[1] + (f" · cần {c[5]}" if c[5] != "0" else "") for c in custom]
     bar = {
@@ -277,7 +287,7 @@ def ranking(
         "orientation": "h",
         "marker": {"color": [STATUS_COLOUR[s] for s in states]},
         "customdata": custom,
-        "hovertemplate": "<b>%{customdata[0]}</b><br>%{customdata[2]} / %{customdata[3]} = %{customdata[1]}<br>%{customdata[4]} · cần thêm %{customdata[5]}<extra></extra>",
+        "hovertemplate": "<b>%{customdata[0]}</b><br>%{customdata[2]} / %{customdata[3]} = %{customdata[1]}<br>%{customdata[4]} · cần thêm %{customdata[5]}%{customdata[6]}<extra></extra>",
     }
     text = {
         "type": "scatter",
@@ -311,12 +321,18 @@ def ranking(
 SERIES = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 
 
+def _by_village(vw: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """Each village's rows, villages in Vietnamese alphabetical order (the legend's order)."""
+    groups = dict(list(vw.groupby("name", sort=False)))
+    return [(name, groups[name]) for name in vi_sorted(groups)]
+
+
 def village_trend(vw: pd.DataFrame, phases: tuple[Phase, ...], target: float) -> go.Figure:
     """One line per selected village: its rate by week against the target, carried weeks hollow."""
     if vw.empty:
         return _figure([], 320)
     traces = []
-    for i, (name, rows) in enumerate(vw.groupby("name", sort=True)):
+    for i, (name, rows) in enumerate(_by_village(vw)):
         custom = [
             [fmt_date(w), fmt_pct(r), fmt_int(n), "số tuần trước" if c else "báo cáo"]
             for w, r, n, c in zip(rows["week"], rows["rate"], rows["installed"], rows["carried"], strict=True)
@@ -358,7 +374,7 @@ def weekly_gains(vw: pd.DataFrame) -> go.Figure:
             "customdata": [[fmt_date(w), fmt_int(c)] for w, c in zip(rows["week"], rows["change"], strict=True)],
             "hovertemplate": f"<b>{safe(name)}</b><br>" + "Tuần %{customdata[0]}: %{customdata[1]} hộ<extra></extra>",
         }
-        for i, (name, rows) in enumerate(vw.groupby("name", sort=True))
+        for i, (name, rows) in enumerate(_by_village(vw))
     ]
     return _figure(traces, 280, xaxis={"tickformat": "%d/%m"}, yaxis={"title": None, "tickformat": ",d"}, barmode="group")
 
@@ -372,7 +388,7 @@ def timeliness_heatmap(table: pd.DataFrame, labels: dict[str, str]) -> go.Figure
     if table.empty:
         return _figure([], 240)
     order = list(TIMELINESS_COLOUR)
-    names = sorted(table["name"].astype(str).unique(), reverse=True)
+    names = vi_sorted(table["name"].astype(str).unique(), reverse=True)
     weeks = sorted(table["week"].unique())
     grid = table.pivot_table(index="name", columns="week", values="status", aggfunc="first").reindex(index=names, columns=weeks)
     z = [[order.index(s) if isinstance(s, str) else None for s in row] for row in grid.to_numpy()]

@@ -10,6 +10,7 @@ import pandas as pd
 from lib import metrics
 from lib.history import History, all_issues
 from lib.validation.model import Dataset
+from lib.vi_sort import vi_sorted
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ class Dashboard:
     def not_reported(self, week: dt.date | None) -> list[str]:
         """Names of villages with no report of their own for that week (carried or never reported)."""
         table = self.villages_at(week)
-        return sorted(table.loc[~table["reported"].astype(bool), "name"].astype(str))
+        return vi_sorted(table.loc[~table["reported"].astype(bool), "name"].astype(str))
 
     def commune_at(self, week: dt.date | None) -> pd.Series | None:
         """The commune's row for a week, or None."""

@@ -14,10 +14,13 @@ def fmt_int(value: float | int | None) -> str:
 
 
 def fmt_pct(rate: float | None, digits: int = 1) -> str:
-    """0.705 → '70,5 %'; None/NaN → '–'."""
+    """0.705 → '70,5 %'; None/NaN → '–'. Rounded down (toward zero), so 69,96 % never reads 70,0 % and every
+    table, chart and report writes the same figure for the same rate."""
     if rate is None or (isinstance(rate, float) and math.isnan(rate)):
         return "–"
-    return f"{rate * 100:,.{digits}f}".replace(",", "_").replace(".", ",").replace("_", ".") + " %"
+    scale = 10**digits
+    shown = math.copysign(math.floor(abs(rate) * 100 * scale + 1e-6) / scale, rate)  # 0,57 × 100 is 56,999…: still 57
+    return f"{shown:,.{digits}f}".replace(",", "_").replace(".", ",").replace("_", ".") + " %"
 
 
 def fmt_pp(points: float | None, digits: int = 1) -> str:

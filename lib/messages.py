@@ -10,6 +10,7 @@ import pandas as pd
 from lib.dashboard import Dashboard
 from lib.fmt import fmt_date, fmt_int, fmt_pct, fmt_pp
 from lib.normalize import name_key
+from lib.vi_sort import by_name
 
 
 def missing_reports(board: Dashboard, week: dt.date | None) -> str:
@@ -45,7 +46,7 @@ def weekly_summary(board: Dashboard, week: dt.date | None) -> str:
     if len(officials):
         last = officials.iloc[-1]
         lines.append(f"- Cán bộ: {fmt_int(last['installed'])}/{fmt_int(last['staff'])} = {fmt_pct(last['rate'])}.")
-    lowest = table.sort_values(["rate", "name"], na_position="last").head(3)
+    lowest = table.sort_values(["rate", "name"], key=by_name, na_position="last", kind="stable").head(3)
     lowest = lowest[lowest["needed"] > 0]
     if len(lowest):
         lines.append(

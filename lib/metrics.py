@@ -16,6 +16,7 @@ import pandas as pd
 
 from lib.config import Phase
 from lib.validation.model import Dataset
+from lib.vi_sort import by_name
 
 _EPS = 1e-9
 
@@ -226,17 +227,17 @@ def village_table(ds: Dataset, vw: pd.DataFrame, week: dt.date | None) -> pd.Dat
         frame["last_report"] = None
         frame["change"] = 0
         return frame
-    return now.sort_values(["rate", "name"], na_position="last", kind="stable").reset_index(drop=True)
+    return now.sort_values(["rate", "name"], key=by_name, na_position="last", kind="stable").reset_index(drop=True)
 
 
 def behind_target(frame: pd.DataFrame) -> pd.DataFrame:
     """The villages or units of a table still short of their target, lowest rate first (then by name)."""
-    return frame[~frame["meets_target"]].sort_values(["rate", "name"]) if len(frame) else frame
+    return frame[~frame["meets_target"]].sort_values(["rate", "name"], key=by_name, kind="stable") if len(frame) else frame
 
 
 def most_needed(frame: pd.DataFrame) -> pd.DataFrame:
     """The villages of a table still short of the target, the most households still needed first (then by name)."""
-    return frame[~frame["meets_target"]].sort_values(["needed", "name"], ascending=[False, True])
+    return frame[~frame["meets_target"]].sort_values(["needed", "name"], ascending=[False, True], key=by_name, kind="stable")
 
 
 @dataclass(frozen=True)

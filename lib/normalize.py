@@ -8,6 +8,7 @@ worded in `lib.validation.messages.PHRASES`, with every other sentence shown to 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 import re
 import unicodedata
@@ -59,10 +60,66 @@ def name_key(value: object) -> str:
     return _LEADING_ZEROS.sub("", text)
 
 
+@dataclass(frozen=True, slots=True)
+class NameMatch:
+    """What a typed name was read as: the known name (None when nothing is close), and whether it was spelled exactly."""
+
+    typed: str
+    name: str | None
+    exact: bool
+
+
+_NAME_PREFIXES = ("thon ", "xom ", "to dan pho ", "to ")
+_DIGITS = re.compile(r"\d+")
+_MARGIN = 0.1  # a typo is read as a name only when no other name is about as close ("Trung": Trung Hạ or Trung Hòa?)
+
+
+def loose_key(value: object) -> str:
+    """`ascii_key` without a leading 'Thôn' / 'Xóm' / 'Tổ dân phố' / 'Tổ': 'Kim Cuong' = 'Thôn Kim Cương'."""
+    key = ascii_key(value)
+    for prefix in _NAME_PREFIXES:
+        if key.startswith(prefix):
+            return key[len(prefix) :]
+    return key
+
+
+def match_names(known: Iterable[str], typed: Iterable[str], cutoff: float = 0.72) -> list[NameMatch]:
+    """Read each typed name as a known one, as the reader reads a village name: the exact key, then without
+    diacritics, then without the word 'Thôn', then a close typo (never a different number: 'Thôn 8' is not 'Thôn 1').
+
+    An approximate spelling that fits two known names equally is not guessed. Each typed name gives one match, in order.
+    """
+    names = list(known)
+    by_key = {name_key(n): n for n in names}
+    indexes: list[tuple[dict[str, set[str]], object]] = []
+    for fold in (ascii_key, loose_key):
+        index: dict[str, set[str]] = {}
+        for n in names:
+            index.setdefault(fold(n), set()).add(n)
+        indexes.append((index, fold))
+    loose_index = indexes[1][0]
+    found = []
+    for text in typed:
+        if name_key(text) in by_key:
+            found.append(NameMatch(text, by_key[name_key(text)], True))
+            continue
+        hit = next((next(iter(ix[f(text)])) for ix, f in indexes if len(ix.get(f(text), ())) == 1), None)  # type: ignore[operator]
+        if hit is None:
+            probe = loose_key(text)
+            digits = _DIGITS.findall(probe)
+            keys = [k for k in loose_index if _DIGITS.findall(k) == digits]
+            close = difflib.get_close_matches(probe, keys, n=2, cutoff=cutoff - _MARGIN)
+            ratio = [difflib.SequenceMatcher(None, probe, k).ratio() for k in close]
+            clear = len(close) == 1 or (len(close) == 2 and ratio[0] - ratio[1] >= _MARGIN)
+            if close and ratio[0] >= cutoff and clear and len(loose_index[close[0]]) == 1:
+                hit = next(iter(loose_index[close[0]]))
+        found.append(NameMatch(text, hit, False))
+    return found
+
+
 def pick_names(known: Iterable[str], typed: Iterable[str]) -> list[str]:
-    """The known names that `typed` spells (as `name_key` forgives), in the order typed, each once; the rest dropped."""
-    by_key = {name_key(n): n for n in known}
-    return [by_key[k] for k in dict.fromkeys(name_key(t) for t in typed) if k in by_key]
+    """The known names that `typed` spells (as `match_names` forgives), in the order typed, each once; the rest dropped."""
+    return list(dict.fromkeys(m.name for m in match_names(known, typed) if m.name is not None))
 
 
 @lru_cache(maxsize=65536)

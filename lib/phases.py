@@ -15,6 +15,7 @@ import pandas as pd
 
 from lib.config import Phase
 from lib.validation.model import Dataset
+from lib.vi_sort import by_name
 
 _EPS = 1e-9
 PEAK_DAYS = 30  # the plan's "đợt cao điểm": the first 30 days from the campaign's start
@@ -138,4 +139,4 @@ def village_phases(vw: pd.DataFrame, phases: tuple[Phase, ...]) -> pd.DataFrame:
         installed_end = end["installed"].reindex(out.index).fillna(0)
         out[f"{phase.name}: tỷ lệ"] = end["rate"].reindex(out.index)
         out[f"{phase.name}: tăng"] = (installed_end - begin.reindex(out.index).fillna(0)).astype("int64")
-    return out.sort_values("name").reset_index(drop=True).rename(columns={"name": "Thôn"})
+    return out.sort_values("name", key=by_name, kind="stable").reset_index(drop=True).rename(columns={"name": "Thôn"})

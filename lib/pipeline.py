@@ -23,6 +23,7 @@ from lib.live import SourceConfig
 from lib.sources import FetchError, SourceError, refuse_special_file
 from lib.validation.model import ISSUE_COLUMNS, Dataset
 from lib.validation.run import validate
+from lib.vi_sort import by_name
 from lib.workbook import RawWorkbook
 
 if TYPE_CHECKING:
@@ -174,7 +175,7 @@ def _num(value: float | None) -> float | None:
 def check_result(board: Dashboard) -> dict[str, Any]:
     """The `check --json` contract: source, row accounting, issues (history changes included), summary and villages."""
     ds, s = board.ds, board.summary
-    table = metrics.village_table(ds, board.village_weeks, s.as_of).sort_values("name", kind="stable")
+    table = metrics.village_table(ds, board.village_weeks, s.as_of).sort_values("name", key=by_name, kind="stable")
     listed = board.issues[ISSUE_COLUMNS]
     issues = listed.astype(object).where(listed.notna(), None)
     return {

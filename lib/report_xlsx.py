@@ -11,6 +11,7 @@ from openpyxl.utils import get_column_letter
 from lib.fmt import fmt_date
 from lib.report import TABLE_HEADER, WeeklyReport
 from lib.safe_text import write_text
+from lib.vi_sort import by_name
 
 _THIN = Side(style="thin", color="808080")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -86,7 +87,7 @@ def report_xlsx(report: WeeklyReport) -> bytes:
         ("STT", "Đơn vị", "Nhóm", "Tổng số", "Đã cài đặt", "Tỷ lệ (%)", "Còn thiếu"),
         (6, 30, 24, 10, 12, 10, 10),
     )
-    frame = report.units.sort_values(["meets_target", "rate", "name"]) if len(report.units) else report.units
+    frame = report.units.sort_values(["meets_target", "rate", "name"], key=by_name, kind="stable") if len(report.units) else report.units
     for i, row in enumerate(frame.itertuples(), start=1):
         _row(
             units,

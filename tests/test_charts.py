@@ -52,7 +52,7 @@ def test_the_ranking_puts_the_lowest_on_top_coloured_by_status_with_what_each_ne
     fig = charts.ranking(table, 0.7)
     bar = fig.data[0]
     # plotly draws the first category at the bottom: highest first in the data = lowest on top.
-    assert list(bar.y) == ["Thôn 1", "Thôn Trung Hòa", "Thôn Yên Thọ"]
+    assert list(bar.y) == ["Thôn 1", "Thôn Trung Hòa *", "Thôn Yên Thọ"]  # Trung Hòa has no report for 30/04: its figure is carried
     assert list(bar.x) == pytest.approx([100 / 120, 0.75, 0.0])
     assert list(bar.marker.color) == [STATUS_COLOUR["green"], STATUS_COLOUR["green"], STATUS_COLOUR["red"]]
     labels = fig.data[1]
@@ -276,3 +276,23 @@ def test_phase_names_sit_above_the_plot_and_never_overlap_at_phone_width():
     target = layout["annotations"][0]
     assert target["text"] == "Chỉ tiêu 70 %" and target["bgcolor"] == charts.PAPER  # readable wherever a line passes
     assert layout["legend"]["y"] < 0  # the legend went below, leaving the top to the phase names
+
+
+def test_a_village_above_100_percent_is_never_green_and_says_so():
+    table = pd.DataFrame(
+        {
+            "name": ["Thôn A", "Thôn Đông"],
+            "rate": [1.1, 0.8],
+            "installed": [110, 80],
+            "smartphone_households": [100, 100],
+            "needed": [0, 0],
+            "carried": [False, True],
+        }
+    )
+    fig = charts.ranking(table, 0.7)
+    bar = fig.data[0]
+    assert list(bar.y) == ["Thôn A ▲", "Thôn Đông *"]
+    assert list(bar.marker.color) == [STATUS_COLOUR["over"], STATUS_COLOUR["green"]]
+    assert bar.customdata[0][4] == "vượt số hộ có ĐTTM"
+    assert "số của tuần trước" in bar.customdata[1][6]
+    assert [t.strip() for t in fig.data[1].text] == ["110,0 %", "80,0 %"]

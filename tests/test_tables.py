@@ -6,10 +6,10 @@ from conftest import D1, D2, D3, REPORTS, check
 from lib import metrics, tables
 
 
-def test_rates_show_as_whole_percents_rounded_down():
-    shown = tables.percent_floor(pd.Series([0.699, 0.57, 0.7, 1.3, np.nan]))
-    assert shown.tolist()[:4] == [69, 57, 70, 130]  # 0,57 × 100 is 56,999…: still 57; 69,9 % never shows 70
-    assert np.isnan(shown.iloc[4])
+def test_rates_are_written_as_the_charts_write_them_rounded_down():
+    shown = tables.percent_text(pd.Series([0.699, 0.57, 0.7, 1.3, 0.5795, 0.69996, np.nan]))
+    # 0,57 × 100 is 56,999…: still 57,0; 69,996 % never shows 70,0 %; the same text as fmt_pct in every chart
+    assert shown == ["69,9 %", "57,0 %", "70,0 %", "130,0 %", "57,9 %", "69,9 %", "–"]
 
 
 @pytest.mark.parametrize(
@@ -48,19 +48,19 @@ def test_unit_groups_list_each_group_short_of_the_target_first_with_phase_one_be
     expected_other = pd.DataFrame(
         {
             "name": ["Trạm Y tế", "Trường TH"],
-            "rate": [41, 82],
+            "rate": ["41,6 %", "82,2 %"],
             "count": ["5/12", "1.234/1.500"],
-            "phase1": [25, np.nan],
+            "phase1": ["25,0 %", "–"],
             "status": ["Chưa đạt", "Chưa đạt"],
         }
     )
     pd.testing.assert_frame_equal(other_table, expected_other, check_dtype=False)
     expected_party = pd.DataFrame(
         {
-            "name": ["UBND xã", "Đảng ủy", "Công an xã"],  # equal 90 % by name; the unit that met the target last
-            "rate": [90, 90, 100],
-            "count": ["27/30", "9/10", "20/20"],
-            "phase1": [50, np.nan, 75],
+            "name": ["Đảng ủy", "UBND xã", "Công an xã"],  # equal 90 % by name (Đ before U); the unit that met the target last
+            "rate": ["90,0 %", "90,0 %", "100,0 %"],
+            "count": ["9/10", "27/30", "20/20"],
+            "phase1": ["–", "50,0 %", "75,0 %"],
             "status": ["Gần đạt", "Gần đạt", "Đạt"],
         }
     )
@@ -69,38 +69,48 @@ def test_unit_groups_list_each_group_short_of_the_target_first_with_phase_one_be
 
 def test_unit_groups_without_a_phase_one_week_leave_that_column_empty():
     (_, other_table), _ = tables.unit_groups(UNITS, UNITS.iloc[0:0], 1.0)
-    assert other_table["phase1"].isna().all() and other_table["rate"].tolist() == [41, 82]
+    assert other_table["phase1"].tolist() == ["–", "–"] and other_table["rate"].tolist() == ["41,6 %", "82,2 %"]
 
 
-def test_the_village_list_says_what_each_village_still_needs():
+def test_the_village_list_says_what_each_village_still_needs_and_marks_what_to_doubt():
     table = pd.DataFrame(
         {
-            "name": ["Thôn 1", "Thôn 2", "Thôn 3"],
-            "rate": [100 / 143, 0.75, 0.0],
-            "needed": [1, 0, 1400],
-            "installed": [100, 900, 0],
-            "smartphone_households": [143, 1200, 2000],
-            "households": [160, 1500, 2600],
-            "last_report": [D2, D1, None],
-            "key": ["t1", "t2", "t3"],
+            "name": ["Thôn 1", "Thôn 2", "Thôn 3", "Thôn 4", "Thôn 5"],
+            "rate": [100 / 143, 0.75, 0.0, 1.1, np.nan],
+            "needed": [1, 0, 1400, 0, pd.NA],
+            "installed": [100, 900, 0, 110, 12],
+            "smartphone_households": [143, 1200, 2000, 100, 0],
+            "households": [160, 1500, 2600, 120, 30],
+            "last_report": [D2, D1, None, D2, D2],
+            "carried": [False, True, False, False, False],
+            "key": ["t1", "t2", "t3", "t4", "t5"],
         }
     )
     shown = tables.village_rows(table, 0.7)
     assert shown.to_dict("list") == {
-        "name": ["Thôn 1", "Thôn 2", "Thôn 3"],
-        "rate": [69, 75, 0],
-        "need_text": ["cần thêm 1 hộ", "đạt", "cần thêm 1.400 hộ"],
-        "installed": [100, 900, 0],
-        "smartphone_households": [143, 1200, 2000],
-        "households": [160, 1500, 2600],
-        "status": ["Gần đạt", "Đạt", "Chưa đạt"],
-        "last": ["23/04/2026", "16/04/2026", "chưa báo cáo"],
+        "name": ["Thôn 1", "Thôn 2", "Thôn 3", "Thôn 4", "Thôn 5"],
+        "rate": ["69,9 %", "75,0 %", "0,0 %", "110,0 %", "–"],
+        "need_text": ["cần thêm 1 hộ", "đạt", "cần thêm 1.400 hộ", "đạt", "–"],
+        "installed": [100, 900, 0, 110, 12],
+        "smartphone_households": [143, 1200, 2000, 100, 0],
+        "households": [160, 1500, 2600, 120, 30],
+        "status": ["Gần đạt", "Đạt", "Chưa đạt", "Vượt số hộ có ĐTTM", "Chưa có số liệu"],
+        "last": ["23/04/2026", "16/04/2026", "chưa báo cáo", "23/04/2026", "23/04/2026"],
+        "note": ["", "số cũ (báo cáo 16/04/2026), chưa báo cáo tuần này", "", "vượt số hộ có ĐTTM", "chưa có số hộ có ĐTTM"],
     }
 
 
-def test_village_phase_rates_are_whole_percents_beside_the_gains():
+def test_village_phase_rates_are_written_as_everywhere_beside_the_gains():
     ds = check(Bao_cao_thon=REPORTS + [[D3, "Thôn Trung Hòa", 80]])
     table = tables.village_phase_rates(metrics.village_weekly(ds), ds.campaign.phases).set_index("Thôn")
-    assert table["Giai đoạn 1: tỷ lệ"].to_dict() == {"Thôn 1": 33, "Thôn Trung Hòa": 30, "Thôn Yên Thọ": 0}  # 40/120, 30/100
-    assert table["Giai đoạn 2: tỷ lệ"].to_dict() == {"Thôn 1": 75, "Thôn Trung Hòa": 80, "Thôn Yên Thọ": 0}  # at 30/04 (D3)
+    assert table["Giai đoạn 1: tỷ lệ"].to_dict() == {
+        "Thôn 1": "33,3 %",
+        "Thôn Trung Hòa": "30,0 %",
+        "Thôn Yên Thọ": "0,0 %",
+    }  # 40/120, 30/100
+    assert table["Giai đoạn 2: tỷ lệ"].to_dict() == {
+        "Thôn 1": "75,0 %",
+        "Thôn Trung Hòa": "80,0 %",
+        "Thôn Yên Thọ": "0,0 %",
+    }  # at 30/04 (D3)
     assert table["Giai đoạn 2: tăng"].to_dict() == {"Thôn 1": 50, "Thôn Trung Hòa": 50, "Thôn Yên Thọ": 0}

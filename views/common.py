@@ -148,6 +148,6 @@ def issue_table(board: Dashboard, issues, key: str) -> None:
             st.caption(f"Còn {len(view) - PHONE_CARDS} vấn đề nữa: chọn một thôn, một tab hoặc mức ở bộ lọc để xem.")
 
 
-def progress_column(title: str):
-    """A progress bar for a rate given as whole percent (see `lib.tables.percent_floor`), shown as '69 %'."""
-    return st.column_config.ProgressColumn(title, format="%d %%", min_value=0, max_value=100)
+def percent_column(title: str):
+    """A rate column written as every chart and the report write it ('57,9 %', see `lib.tables.percent_text`)."""
+    return st.column_config.TextColumn(title, alignment="right")

@@ -3,14 +3,18 @@
 import streamlit as st
 
 from lib import metrics
+from lib.charts import CARRIED_MARK, OVER_MARK
 from lib.fmt import fmt_date, fmt_int, fmt_pct, fmt_pp
-from lib.tables import percent_floor
+from lib.status import OVER_VILLAGE
+from lib.tables import percent_text
 from views import cached
-from views.common import board_or_stop, inert, progress_column, require_admission
+from views.common import board_or_stop, inert, percent_column, require_admission
+from views.health import health_line
 
 require_admission()
 st.title("Tổng quan")
 board = board_or_stop()
+health_line(board)
 s, campaign = board.summary, board.ds.campaign
 now = board.commune_at(s.as_of)
 deadline = st.session_state.get("deadline") or metrics.default_deadline(campaign.phases, s.as_of)
@@ -52,19 +56,23 @@ st.caption(
 )
 
 table = cached.villages_at(board, s.as_of)
-lagging = metrics.most_needed(table).head(5)
-st.subheader(f"Thôn chưa đạt: {int((~table['meets_target']).sum())} thôn, cần thêm {fmt_int(int(table['needed'].sum()))} hộ")
+behind = metrics.most_needed(table)
+SHOWN = 5  # the villages needing most households; the rest are counted, never silently left out
+lagging = behind.head(SHOWN)
+st.subheader(f"Thôn chưa đạt: {len(behind)} thôn, cần thêm {fmt_int(int(behind['needed'].sum()))} hộ")
 if len(lagging):
     st.dataframe(
-        inert(lagging.assign(rate=percent_floor(lagging["rate"]))[["name", "rate", "needed"]]),
+        inert(lagging.assign(rate=percent_text(lagging["rate"]))[["name", "rate", "needed"]]),
         hide_index=True,
         column_config={
             "name": st.column_config.TextColumn("Thôn"),
-            "rate": progress_column("Tỷ lệ"),
+            "rate": percent_column("Tỷ lệ"),
             "needed": st.column_config.NumberColumn("Cần thêm (hộ)", format="%d"),
         },
         key="lagging",
     )
+    if len(behind) > SHOWN:
+        st.caption(f"và {len(behind) - SHOWN} thôn khác chưa đạt: xem đủ ở biểu đồ dưới đây và trang Theo thôn.")
 else:
     st.success("Tất cả các thôn đã đạt chỉ tiêu.")
 
@@ -101,7 +109,8 @@ st.plotly_chart(
 
 st.subheader(f"Các thôn tuần {fmt_date(s.as_of)}")
 st.caption(
-    f"Xanh lục: đạt (≥ {fmt_pct(campaign.household_target, 0)}) · cam: gần đạt (kém dưới 15 điểm %) · đỏ cam: chưa đạt · “cần N”: số hộ còn thiếu"
+    f"Xanh lục: đạt (≥ {fmt_pct(campaign.household_target, 0)}) · cam: gần đạt (kém dưới 15 điểm %) · đỏ cam: chưa đạt · "
+    f"tím {OVER_MARK}: {OVER_VILLAGE} · {CARRIED_MARK}: chưa báo cáo tuần này, dùng số tuần trước · “cần N”: số hộ còn thiếu"
 )
 MAX_BARS = 40  # a province-wide sheet has 1.500 villages: a chart that tall helps nobody
 if len(table) > MAX_BARS:

@@ -4,7 +4,7 @@ import streamlit as st
 
 from lib import phases, tables
 from lib.fmt import fmt_date, fmt_int, fmt_pct, fmt_signed, md_escape
-from views.common import board_or_stop, inert, progress_column, require_admission
+from views.common import board_or_stop, inert, percent_column, require_admission
 
 TARGET_WORD = {"households": "hộ", "officials": "cán bộ"}
 
@@ -52,6 +52,6 @@ if peak is not None:
 
 st.subheader("Từng thôn theo giai đoạn")
 frame = tables.village_phase_rates(board.village_weeks, campaign.phases)
-config = {c: progress_column(c) for c in frame.columns if c.endswith("tỷ lệ")}
+config = {c: percent_column(c) for c in frame.columns if c.endswith("tỷ lệ")}
 config["Thôn"] = st.column_config.TextColumn("Thôn", pinned=True)
 st.dataframe(inert(frame), hide_index=True, column_config=config, key="phase_villages", placeholder="–")

@@ -11,11 +11,13 @@ from lib.fmt import fmt_date
 from lib.loading import secrets
 from views import cached
 from views.common import SEVERITY_LABEL, board_or_stop, inert, issue_table, require_admission
+from views.health import health_list
 from views.phone import copy_button
 
 require_admission()
 st.title("Chất lượng dữ liệu")
 board = board_or_stop()
+health_list(board)  # ?loc=… from the overview's data-health line
 issues = board.issues
 s = board.summary
 

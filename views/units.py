@@ -5,7 +5,7 @@ import streamlit as st
 from lib import metrics, phases
 from lib.fmt import fmt_date, fmt_int, fmt_pct, md_escape
 from views import cached
-from views.common import board_or_stop, inert, progress_column, require_admission
+from views.common import board_or_stop, inert, percent_column, require_admission
 
 require_admission()
 st.title("Cán bộ & đơn vị")
@@ -54,9 +54,9 @@ for group, view in cached.unit_groups(board, s.units_as_of, phase1_week):
         hide_index=True,
         column_config={
             "name": st.column_config.TextColumn("Đơn vị", pinned=True),
-            "rate": progress_column("Hiện nay"),
+            "rate": percent_column("Hiện nay"),
             "count": st.column_config.TextColumn("Đã cài / tổng"),
-            "phase1": progress_column(phase_label),
+            "phase1": percent_column(phase_label),
             "status": st.column_config.TextColumn("Trạng thái"),
         },
         key=f"units_{group}",

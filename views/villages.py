@@ -8,28 +8,57 @@ from lib import tables
 from lib.config import TIMEZONE
 from lib.fmt import fmt_date, fmt_int, fmt_pct, md_escape
 from lib.history import TIMELINESS_LABEL
-from lib.normalize import name_key, pick_names
-from lib.status import label
+from lib.normalize import ascii_key, loose_key, match_names, name_key
+from lib.vi_sort import vi_sorted
 from views import cached
-from views.common import board_or_stop, inert, issue_table, progress_column, require_admission
+from views.common import board_or_stop, inert, issue_table, percent_column, require_admission
 
 require_admission()
 st.title("Theo thôn")
 board = board_or_stop()
 campaign, s = board.ds.campaign, board.summary
 table = cached.villages_at(board, s.as_of)
-names = sorted(table["name"].astype(str))
+names = vi_sorted(table["name"].astype(str))
 
-# A shareable link (?thon=Thôn 3&thon=Thôn 5) selects villages; spellings are forgiven.
+# A shareable link (?thon=Thôn 3&thon=khe tre) selects villages, read as the reader reads a name: without
+# diacritics, case or the word "Thôn", and close typos; what it understood, or could not find, is said.
 if "thon_select" not in st.session_state:
-    st.session_state["thon_select"] = pick_names(names, st.query_params.get_all("thon"))
+    read = match_names(names, st.query_params.get_all("thon"))
+    st.session_state["thon_select"] = list(dict.fromkeys(m.name for m in read if m.name))
+    st.session_state["thon_read"] = [(m.typed, m.name) for m in read if not m.exact]
+
+
+def _search() -> None:
+    """The search box: add the villages a name typed with or without diacritics stands for."""
+    typed = st.session_state.get("thon_search", "").strip()
+    st.session_state["thon_search"] = ""
+    if not typed:
+        return
+    found = [n for n in names if ascii_key(typed) in loose_key(n) or ascii_key(typed) in ascii_key(n)]
+    found = found or [m.name for m in match_names(names, [typed]) if m.name]
+    st.session_state["thon_select"] = list(dict.fromkeys([*st.session_state.get("thon_select", []), *found]))
+    st.session_state["thon_read"] = [(typed, ", ".join(found) or None)]
+
+
+st.text_input(
+    "Tìm thôn (gõ không dấu cũng được)",
+    key="thon_search",
+    on_change=_search,
+    placeholder="ví dụ: khe tre, dong tien",
+    help="Gõ tên thôn có dấu hoặc không dấu rồi bấm Enter: các thôn khớp được thêm vào danh sách chọn.",
+)
+for typed, name in st.session_state.get("thon_read", []):
+    if name:
+        st.caption(f"Đã hiểu “{md_escape(typed)}” là “{md_escape(name)}”.")
+    else:
+        st.warning(f"Không tìm thấy “{md_escape(typed)}” trong danh sách thôn.", icon=":material/search_off:")
 selected = st.multiselect("Chọn thôn", names, key="thon_select", placeholder="Chọn một hoặc vài thôn")
 if st.query_params.get_all("thon") != selected:
     st.query_params["thon"] = selected
 
 if selected:
     vw = board.village_weeks[board.village_weeks["name"].isin(selected)]
-    chosen = tuple(sorted(selected))
+    chosen = tuple(vi_sorted(selected))
     st.subheader("Tỷ lệ theo tuần")
     st.plotly_chart(
         cached.village_trend_chart(board, chosen),
@@ -44,7 +73,13 @@ if selected:
         row = table[table["name"] == name].iloc[0]
         st.subheader(md_escape(name))
         cards = st.container(horizontal=True, gap="small")
-        cards.metric("Tỷ lệ / hộ có ĐTTM", fmt_pct(row["rate"]), help=label(row["rate"], campaign.household_target), border=True, width=170)
+        cards.metric(
+            "Tỷ lệ / hộ có ĐTTM",
+            fmt_pct(row["rate"]),
+            help=tables.village_status(row["rate"], campaign.household_target),
+            border=True,
+            width=170,
+        )
         cards.metric("Cần thêm", f"{fmt_int(row['needed'])} hộ", border=True, width=170)
         cards.metric("Đã cài / hộ có ĐTTM", f"{fmt_int(row['installed'])}/{fmt_int(row['smartphone_households'])}", border=True, width=170)
         last = vw[(vw["name"] == name) & (vw["week"] == s.as_of)]
@@ -52,6 +87,8 @@ if selected:
         sent = last["reports_sent"].iloc[0] if len(last) else None
         cards.metric("Tài khoản đăng ký", fmt_int(tables.optional_int(accounts)), border=True, width=170)
         cards.metric("Phản ánh đã gửi", fmt_int(tables.optional_int(sent)), border=True, width=170)
+        if note := tables.village_note(row):
+            st.caption(f"Lưu ý: {note}.")
         mine = report_status[report_status["name"] == name].sort_values("week", ascending=False)
         with st.expander("Lịch sử báo cáo", expanded=False):
             st.dataframe(
@@ -78,13 +115,14 @@ st.dataframe(
     placeholder="–",
     column_config={
         "name": st.column_config.TextColumn("Thôn", pinned=True),
-        "rate": progress_column("Tỷ lệ"),
+        "rate": percent_column("Tỷ lệ"),
         "need_text": st.column_config.TextColumn("Còn thiếu"),
         "installed": st.column_config.NumberColumn("Đã cài", format="%d"),
         "smartphone_households": st.column_config.NumberColumn("Hộ có ĐTTM", format="%d"),
         "households": st.column_config.NumberColumn("Tổng số hộ", format="%d"),
         "status": st.column_config.TextColumn("Trạng thái"),
         "last": st.column_config.TextColumn("Báo cáo gần nhất"),
+        "note": st.column_config.TextColumn("Ghi chú", width="medium"),
     },
     key="all_villages",
 )
