@@ -5,17 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import pandas as pd
+
 
 def fmt_int(value: float | int | None) -> str:
-    """1234 → '1.234'; None/NaN → '–'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """1234 → '1.234'; None/NaN/<NA> → '–'."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return "–"
     return f"{round(value):,}".replace(",", ".")
 
 
 def fmt_pct(rate: float | None, digits: int = 1) -> str:
-    """0.705 → '70,5 %'; None/NaN → '–'."""
-    if rate is None or (isinstance(rate, float) and math.isnan(rate)):
+    """0.705 → '70,5 %'; None/NaN/<NA> → '–'."""
+    if rate is None or rate is pd.NA or (isinstance(rate, float) and math.isnan(rate)):
         return "–"
     return f"{rate * 100:,.{digits}f}".replace(",", "_").replace(".", ",").replace("_", ".") + " %"
 

@@ -94,6 +94,16 @@ def applicable(meets: pd.Series, applies: pd.Series) -> pd.Series:
     return pd.Series(meets.to_numpy(), index=meets.index, dtype="boolean").where(applies.to_numpy(), pd.NA)
 
 
+def meeting_target(frame: pd.DataFrame) -> pd.Series:
+    """True where a target applies and is met."""
+    return frame["meets_target"].astype("boolean").fillna(False).astype(bool)
+
+
+def without_target(frame: pd.DataFrame) -> pd.Series:
+    """True where no target applies: the denominator is unknown (its roster cell had an error) or 0."""
+    return frame["meets_target"].astype("boolean").isna()
+
+
 def short_of_target(frame: pd.DataFrame) -> pd.Series:
     """True where a target applies and is not met (never for a village without a denominator or with 0)."""
     return frame["meets_target"].astype("boolean").eq(False).fillna(False).astype(bool)

@@ -55,11 +55,33 @@ def village_rows(table: pd.DataFrame, target: float) -> pd.DataFrame:
     """Every village of a week's table as the list shows it: whole-percent rate, what is still needed, status, last report."""
     shown = table.assign(
         rate=percent_floor(table["rate"]),
-        need_text=[f"cần thêm {fmt_int(n)} hộ" if n else "đạt" for n in table["needed"]],
-        status=[label(r, target) for r in table["rate"]],
+        need_text=[need_text(n, s) for n, s in zip(table["needed"], table["smartphone_households"], strict=True)],
+        status=[village_status(r, s, target) for r, s in zip(table["rate"], table["smartphone_households"], strict=True)],
         last=[fmt_date(d) if isinstance(d, dt.date) else "chưa báo cáo" for d in table["last_report"]],
     )
     return shown[["name", "rate", "need_text", "installed", "smartphone_households", "households", "status", "last"]]
+
+
+NO_DENOMINATOR = "thiếu số hộ có ĐTTM"  # the roster's cell had an error: left out of every rate
+NOT_APPLICABLE = "không áp dụng"  # 0 smartphone households: no rate, no target
+
+
+def need_text(needed: int, smart: object) -> str:
+    """What a village still needs: 'cần thêm 12 hộ', 'đạt', or why no target applies to it."""
+    if pd.isna(smart):
+        return NO_DENOMINATOR
+    if smart == 0:
+        return NOT_APPLICABLE
+    return f"cần thêm {fmt_int(needed)} hộ" if needed else "đạt"
+
+
+def village_status(rate: float, smart: object, target: float) -> str:
+    """A village's status label, or why it has none (smartphone households unknown or 0)."""
+    if pd.isna(smart):
+        return NO_DENOMINATOR.capitalize()
+    if smart == 0:
+        return NOT_APPLICABLE.capitalize()
+    return label(rate, target)
 
 
 def village_phase_rates(vw: pd.DataFrame, phases: tuple[Phase, ...]) -> pd.DataFrame:

@@ -9,7 +9,6 @@ from lib.config import TIMEZONE
 from lib.fmt import fmt_date, fmt_int, fmt_pct, md_escape
 from lib.history import TIMELINESS_LABEL
 from lib.normalize import name_key, pick_names
-from lib.status import label
 from views import cached
 from views.common import board_or_stop, inert, issue_table, progress_column, require_admission
 
@@ -44,8 +43,11 @@ if selected:
         row = table[table["name"] == name].iloc[0]
         st.subheader(md_escape(name))
         cards = st.container(horizontal=True, gap="small")
-        cards.metric("Tỷ lệ / hộ có ĐTTM", fmt_pct(row["rate"]), help=label(row["rate"], campaign.household_target), border=True, width=170)
-        cards.metric("Cần thêm", f"{fmt_int(row['needed'])} hộ", border=True, width=170)
+        smart = row["smartphone_households"]
+        status = tables.village_status(row["rate"], smart, campaign.household_target)
+        cards.metric("Tỷ lệ / hộ có ĐTTM", fmt_pct(row["rate"]), help=status, border=True, width=170)
+        need = f"{fmt_int(row['needed'])} hộ" if row["rate"] == row["rate"] else tables.need_text(row["needed"], smart)
+        cards.metric("Cần thêm", need, border=True, width=170)
         cards.metric("Đã cài / hộ có ĐTTM", f"{fmt_int(row['installed'])}/{fmt_int(row['smartphone_households'])}", border=True, width=170)
         last = vw[(vw["name"] == name) & (vw["week"] == s.as_of)]
         accounts = last["accounts"].iloc[0] if len(last) else None
