@@ -288,7 +288,7 @@ def build(board: Dashboard, week: dt.date, remarks: str | None = None, now: dt.d
         smart,
         installed,
         installed / smart if smart else None,
-        sum(v.change for v in lines),
+        sum(v.change for v in lines if v.smartphone_households is not None),
         f"Không tính {len(unknown)} thôn thiếu số hộ có ĐTTM" if unknown else "",
     )
     meeting = table[metrics.meeting_target(table)]["name"].tolist()

@@ -62,6 +62,7 @@ EXAMPLES: dict[str, object] = {
     "before": "90",
     "now": "80",
     "rows": "5, 6, 7",
+    "replaced_by": 9,
     "where": "Ô B5 (Mã phản ánh)",
     "id": "PA5",
     "status": "Đã xong",
