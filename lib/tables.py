@@ -78,9 +78,9 @@ def need_text(needed: int, smart: object) -> str:
 def village_status(rate: float, smart: object, target: float) -> str:
     """A village's status label, or why it has none (smartphone households unknown or 0)."""
     if pd.isna(smart):
-        return NO_DENOMINATOR.capitalize()
+        return "Thiếu số hộ có ĐTTM"
     if smart == 0:
-        return NOT_APPLICABLE.capitalize()
+        return "Không áp dụng"
     return label(rate, target)
 
 
