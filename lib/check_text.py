@@ -17,6 +17,13 @@ def readable(result: dict[str, Any], household_target: float, official_target: f
         f"Hộ đã cài đặt: {fmt_int(s['installed_households'])} / {fmt_int(s['smartphone_households'])} hộ có ĐTTM "
         f"= {fmt_pct(s['household_rate'])} (chỉ tiêu {fmt_pct(household_target, 0)})",
         f"Thôn đạt chỉ tiêu: {s['villages_meeting_target']}/{s['villages']}; thôn đã báo cáo tuần này: {s['villages_reported_latest']}/{s['villages']}",
+    ]
+    if missing := s.get("villages_without_denominator"):
+        out.append(
+            f"  Không tính {missing} thôn thiếu số hộ có ĐTTM (ô ở tab Thôn có lỗi) vào tỷ lệ hộ và số thôn đạt chỉ tiêu, "
+            "ở cả tử số và mẫu số; hãy sửa ô đó để thôn được tính lại."
+        )
+    out += [
         f"Cán bộ đã cài đặt: {fmt_int(s['officials_installed'])} / {fmt_int(s['officials'])} = {fmt_pct(s['official_rate'])} "
         f"(chỉ tiêu {fmt_pct(official_target, 0)})",
         "",

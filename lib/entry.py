@@ -68,7 +68,7 @@ class Subject:
     kind: str
     key: str
     name: str  # as written on the roster
-    size: int  # smartphone households of a village, staff of a unit: the rate's denominator
+    size: int | None  # smartphone households of a village, staff of a unit: the rate's denominator (None: its cell has an error)
     households: int | None  # all households of a village
     roster_row: int  # 1-based row on the roster tab
 
@@ -81,8 +81,15 @@ def find_subject(ds: Dataset, kind: str, name: str) -> Subject | None:
         return None
     row = found.iloc[0]
     if kind == "village":
-        return Subject(kind, str(row["key"]), str(row["name"]), int(row["smartphone_households"]), int(row["households"]), int(row["row"]))
-    return Subject(kind, str(row["key"]), str(row["name"]), int(row["staff"]), None, int(row["row"]))
+        return Subject(
+            kind, str(row["key"]), str(row["name"]), _count(row["smartphone_households"]), _count(row["households"]), int(row["row"])
+        )
+    return Subject(kind, str(row["key"]), str(row["name"]), _count(row["staff"]), None, int(row["row"]))
+
+
+def _count(value: object) -> int | None:
+    """A roster figure, or None where its cell had an error (the village or unit stays on the roster)."""
+    return None if pd.isna(value) else int(value)  # type: ignore[call-overload]
 
 
 # --- where the row goes -------------------------------------------------------------------

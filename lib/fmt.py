@@ -5,18 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import pandas as pd
+
 
 def fmt_int(value: float | int | None) -> str:
-    """1234 → '1.234'; None/NaN → '–'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """1234 → '1.234'; None/NaN/<NA> → '–'."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return "–"
     return f"{round(value):,}".replace(",", ".")
 
 
 def fmt_pct(rate: float | None, digits: int = 1) -> str:
-    """0.705 → '70,5 %'; None/NaN → '–'. Rounded down (toward zero), so 69,96 % never reads 70,0 % and every
+    """0.705 → '70,5 %'; None/NaN/<NA> → '–'. Rounded down (toward zero), so 69,96 % never reads 70,0 % and every
     table, chart and report writes the same figure for the same rate."""
-    if rate is None or (isinstance(rate, float) and math.isnan(rate)):
+    if rate is None or rate is pd.NA or (isinstance(rate, float) and math.isnan(rate)):
         return "–"
     scale = 10**digits
     shown = math.copysign(math.floor(abs(rate) * 100 * scale + 1e-6) / scale, rate)  # 0,57 × 100 is 56,999…: still 57

@@ -55,7 +55,9 @@ def timeliness(vw: pd.DataFrame, reports: pd.DataFrame, history: History | None,
         seen = {(k, w): t for k, w, t in zip(rows["key"], rows["week"], rows["first_seen"], strict=True)}
         start = history.start
     reports = reports[reports["key"].isin(keys)]
-    typed = {(k, w): d for k, w, d in zip(reports["key"], reports["week"], reports["date"], strict=True)}
+    # A week entered again (a correction, the lowest row used) is as timely as its first row: judge by that row's date.
+    dates = reports["first_date"] if "first_date" in reports else reports["date"]
+    typed = {(k, w): d for k, w, d in zip(reports["key"], reports["week"], dates, strict=True)}
     statuses, firsts, bases = [], [], []
     for key, week, reported, ever in zip(vw["key"], vw["week"], vw["reported"], vw["ever_reported"], strict=True):
         due = deadline(week)

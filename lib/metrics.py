@@ -2,7 +2,9 @@
 
 A village's figure for a week is its latest accepted report on or before that week (carried
 forward and marked so); a village that never reported counts 0 and keeps its denominator.
-Commune figures are sums of village figures.
+Commune figures are sums of village figures. A village whose denominator is unknown (its roster
+figure had an error) is left out of both sides of every rate that needs it; a village with a
+denominator of 0 has no rate and no target ("không áp dụng"): `meets_target` is <NA> for both.
 """
 
 from __future__ import annotations
@@ -73,19 +75,39 @@ def _weekly(entities: pd.DataFrame, reports: pd.DataFrame, grid: list[dt.date], 
     frame["last_report"] = filled["date"]
     keep = ["key", "name", denominator] + (["households"] if denominator == "smartphone_households" else [])
     frame = frame.merge(entities[keep], on="key", how="left", sort=False)
-    denom = frame[denominator].astype("float64")
-    frame["rate"] = np.where(denom > 0, frame["installed"] / denom.where(denom > 0, 1), np.nan)
-    goal = np.ceil(target * denom - _EPS)
-    frame["needed"] = np.maximum(goal - frame["installed"], 0).astype("int64")
-    frame["meets_target"] = frame["needed"] == 0
+    denom = frame[denominator].astype("float64")  # <NA> (unknown) -> NaN
+    applies = denom > 0
+    frame["rate"] = np.where(applies, frame["installed"] / denom.where(applies, 1), np.nan)
+    goal = np.ceil(target * denom.where(applies, 0) - _EPS)
+    frame["needed"] = np.where(applies, np.maximum(goal - frame["installed"], 0), 0).astype("int64")
+    frame["meets_target"] = applicable(frame["needed"] == 0, applies)
     previous = frame.groupby("key", sort=False)["installed"].shift(1).fillna(0)
     frame["change"] = (frame["installed"] - previous).astype("int64")
     frame["change_pp"] = frame["rate"] - frame.groupby("key", sort=False)["rate"].shift(1).fillna(0)
     if denominator == "smartphone_households":
-        frame["rate_all"] = np.where(
-            frame["households"] > 0, frame["installed"] / frame["households"].where(frame["households"] > 0, 1), np.nan
-        )
+        households = frame["households"].astype("float64")
+        frame["rate_all"] = np.where(households > 0, frame["installed"] / households.where(households > 0, 1), np.nan)
     return frame
+
+
+def applicable(meets: pd.Series, applies: pd.Series) -> pd.Series:
+    """Whether a target is met, <NA> where it does not apply (denominator unknown or 0): neither meeting nor missing."""
+    return pd.Series(meets.to_numpy(), index=meets.index, dtype="boolean").where(applies.to_numpy(), pd.NA)
+
+
+def meeting_target(frame: pd.DataFrame) -> pd.Series:
+    """True where a target applies and is met."""
+    return frame["meets_target"].astype("boolean").fillna(False).astype(bool)
+
+
+def without_target(frame: pd.DataFrame) -> pd.Series:
+    """True where no target applies: the denominator is unknown (its roster cell had an error) or 0."""
+    return frame["meets_target"].astype("boolean").isna()
+
+
+def short_of_target(frame: pd.DataFrame) -> pd.Series:
+    """True where a target applies and is not met (never for a village without a denominator or with 0)."""
+    return frame["meets_target"].astype("boolean").eq(False).fillna(False).astype(bool)
 
 
 def village_weekly(ds: Dataset) -> pd.DataFrame:
@@ -119,19 +141,25 @@ def commune_weekly(vw: pd.DataFrame, target: float) -> pd.DataFrame:
     ]
     if vw.empty:
         return pd.DataFrame(columns=cols)
+    # Each rate counts only the villages whose denominator is known, on both sides.
+    vw = vw.assign(
+        installed_known=vw["installed"].where(vw["smartphone_households"].notna(), 0),
+        installed_all=vw["installed"].where(vw["households"].notna(), 0),
+    )
     g = vw.groupby("week", sort=True)
     frame = pd.DataFrame(
         {
-            "households": g["households"].sum(),
-            "smartphone_households": g["smartphone_households"].sum(),
-            "installed": g["installed"].sum(),
+            "households": g["households"].sum().astype("int64"),
+            "smartphone_households": g["smartphone_households"].sum().astype("int64"),
+            "installed": g["installed_known"].sum(),
+            "installed_all": g["installed_all"].sum(),
             "villages": g["key"].count(),
             "reported": g["reported"].sum(),
             "meeting_target": g["meets_target"].sum(),
         }
     ).reset_index()
     frame["rate"] = frame["installed"] / frame["smartphone_households"].where(frame["smartphone_households"] > 0)
-    frame["rate_all"] = frame["installed"] / frame["households"].where(frame["households"] > 0)
+    frame["rate_all"] = frame["installed_all"] / frame["households"].where(frame["households"] > 0)
     frame["completeness"] = frame["reported"] / frame["villages"]
     frame["change"] = frame["installed"].diff().fillna(frame["installed"]).astype("int64")
     frame["change_pp"] = frame["rate"].diff().fillna(frame["rate"])
@@ -143,11 +171,11 @@ def officials_weekly(uw: pd.DataFrame) -> pd.DataFrame:
     """One row per week: officials installed across all units, completeness of unit reports."""
     if uw.empty:
         return pd.DataFrame(columns=["week", "staff", "installed", "units", "reported", "meeting_target", "rate"])
-    g = uw.groupby("week", sort=True)
+    g = uw.assign(installed_known=uw["installed"].where(uw["staff"].notna(), 0)).groupby("week", sort=True)
     frame = pd.DataFrame(
         {
-            "staff": g["staff"].sum(),
-            "installed": g["installed"].sum(),
+            "staff": g["staff"].sum().astype("int64"),
+            "installed": g["installed_known"].sum(),
             "units": g["key"].count(),
             "reported": g["reported"].sum(),
             "meeting_target": g["meets_target"].sum(),
@@ -182,6 +210,8 @@ class Summary:
     units: int = 0
     units_meeting_target: int = 0
     units_as_of: dt.date | None = None
+    villages_without_denominator: int = 0  # smartphone households unknown: left out of the household figures
+    units_without_denominator: int = 0  # staff unknown: left out of the officials' figures
 
 
 def summary(ds: Dataset, vw: pd.DataFrame | None = None, uw: pd.DataFrame | None = None) -> Summary:
@@ -192,10 +222,10 @@ def summary(ds: Dataset, vw: pd.DataFrame | None = None, uw: pd.DataFrame | None
     now = at_week(vw, week)
     unit_week = max(ds.unit_reports["week"]) if len(ds.unit_reports) else None
     units_now = at_week(uw, unit_week)
-    smart = int(ds.villages["smartphone_households"].sum())
-    installed = int(now["installed"].sum()) if len(now) else 0
+    smart = int(ds.villages["smartphone_households"].sum())  # <NA> skipped: only the villages whose figure is known
+    installed = int(now["installed"].where(now["smartphone_households"].notna(), 0).sum()) if len(now) else 0
     staff = int(ds.units["staff"].sum())
-    officials_installed = int(units_now["installed"].sum()) if len(units_now) else 0
+    officials_installed = int(units_now["installed"].where(units_now["staff"].notna(), 0).sum()) if len(units_now) else 0
     return Summary(
         as_of=week,
         villages=len(ds.villages),
@@ -211,6 +241,8 @@ def summary(ds: Dataset, vw: pd.DataFrame | None = None, uw: pd.DataFrame | None
         units=len(ds.units),
         units_meeting_target=int(units_now["meets_target"].sum()) if len(units_now) else 0,
         units_as_of=unit_week,
+        villages_without_denominator=int(ds.villages["smartphone_households"].isna().sum()),
+        units_without_denominator=int(ds.units["staff"].isna().sum()),
     )
 
 
@@ -220,9 +252,13 @@ def village_table(ds: Dataset, vw: pd.DataFrame, week: dt.date | None) -> pd.Dat
     if now.empty:
         frame = ds.villages[["key", "name", "households", "smartphone_households"]].copy()
         frame["installed"] = 0
-        frame["rate"] = np.where(frame["smartphone_households"] > 0, 0.0, np.nan)
-        frame["needed"] = [needed_for(ds.campaign.household_target, n) for n in frame["smartphone_households"]]
-        frame["meets_target"] = frame["needed"] == 0
+        applies = frame["smartphone_households"].astype("float64") > 0
+        frame["rate"] = np.where(applies, 0.0, np.nan)
+        frame["needed"] = [
+            needed_for(ds.campaign.household_target, int(n)) if a else 0
+            for n, a in zip(frame["smartphone_households"], applies, strict=True)
+        ]
+        frame["meets_target"] = applicable(frame["needed"] == 0, applies)
         frame["reported"] = frame["carried"] = frame["ever_reported"] = False
         frame["last_report"] = None
         frame["change"] = 0
@@ -232,12 +268,12 @@ def village_table(ds: Dataset, vw: pd.DataFrame, week: dt.date | None) -> pd.Dat
 
 def behind_target(frame: pd.DataFrame) -> pd.DataFrame:
     """The villages or units of a table still short of their target, lowest rate first (then by name)."""
-    return frame[~frame["meets_target"]].sort_values(["rate", "name"], key=by_name, kind="stable") if len(frame) else frame
+    return frame[short_of_target(frame)].sort_values(["rate", "name"], key=by_name, kind="stable") if len(frame) else frame
 
 
 def most_needed(frame: pd.DataFrame) -> pd.DataFrame:
     """The villages of a table still short of the target, the most households still needed first (then by name)."""
-    return frame[~frame["meets_target"]].sort_values(["needed", "name"], ascending=[False, True], key=by_name, kind="stable")
+    return frame[short_of_target(frame)].sort_values(["needed", "name"], ascending=[False, True], key=by_name, kind="stable")
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
 from lib import live, metrics
 from lib.config import TIMEZONE
 from lib.dashboard import Dashboard
@@ -169,11 +171,25 @@ class _Store:
 
 
 def _num(value: float | None) -> float | None:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else round(float(value), 6)
+    return None if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) else round(float(value), 6)
+
+
+def _count(value: object) -> int | None:
+    """A count, or None where the roster's figure had an error (<NA>)."""
+    return None if value is None or pd.isna(value) else int(value)  # type: ignore[call-overload]
+
+
+def _flag(value: object) -> bool | None:
+    """Whether the target is met, or None where it does not apply (<NA>)."""
+    return None if value is None or pd.isna(value) else bool(value)  # type: ignore[call-overload]
 
 
 def check_result(board: Dashboard) -> dict[str, Any]:
-    """The `check --json` contract: source, row accounting, issues (history changes included), summary and villages."""
+    """The `check --json` contract: source, row accounting, issues (history changes included), summary and villages.
+
+    A village whose smartphone households are unknown stays in `villages` with nulls and is counted in
+    `summary.villages_without_denominator`; the household figures of `summary` cover only the others.
+    """
     ds, s = board.ds, board.summary
     table = metrics.village_table(ds, board.village_weeks, s.as_of).sort_values("name", key=by_name, kind="stable")
     listed = board.issues[ISSUE_COLUMNS]
@@ -191,6 +207,7 @@ def check_result(board: Dashboard) -> dict[str, Any]:
             "installed_households": s.installed_households,
             "household_rate": _num(s.household_rate),
             "villages_meeting_target": s.villages_meeting_target,
+            "villages_without_denominator": s.villages_without_denominator,
             "officials": s.officials,
             "officials_installed": s.officials_installed,
             "official_rate": _num(s.official_rate),
@@ -198,11 +215,11 @@ def check_result(board: Dashboard) -> dict[str, Any]:
         "villages": [
             {
                 "name": r["name"],
-                "households": int(r["households"]),
-                "smartphone_households": int(r["smartphone_households"]),
+                "households": _count(r["households"]),
+                "smartphone_households": _count(r["smartphone_households"]),
                 "installed_households": int(r["installed"]),
                 "rate": _num(r["rate"]),
-                "meets_target": bool(r["meets_target"]),
+                "meets_target": _flag(r["meets_target"]),
                 "last_report": r["last_report"].isoformat() if isinstance(r["last_report"], dt.date) else None,
             }
             for r in table.to_dict(orient="records")

@@ -32,6 +32,8 @@ RECIPIENTS = (
 TABLE_HEADER = ("STT", "Thôn", "Số hộ", "Số hộ có ĐTTM", "Số hộ đã cài đặt", "Tỷ lệ (%)", "Tăng so với tuần trước", "Ghi chú")
 FIXES_HEADER = ("STT", "Thôn, đơn vị", "Ô cần sửa", "Vấn đề và cách sửa")
 OFFICE = "Phòng Văn hóa – Xã hội"
+NO_DENOMINATOR = "Thiếu số hộ có ĐTTM (chưa tính vào tỷ lệ)"
+NOT_APPLICABLE = "Không áp dụng (0 hộ có ĐTTM)"
 
 
 @dataclass(frozen=True)
@@ -40,8 +42,8 @@ class VillageLine:
 
     number: int
     name: str
-    households: int
-    smartphone_households: int
+    households: int | None  # None: the roster's cell had an error
+    smartphone_households: int | None
     installed: int
     rate: float | None
     change: int
@@ -201,9 +203,14 @@ def _note(row: pd.Series, target: float) -> str:
     notes = []
     if not row["reported"]:
         notes.append("Chưa báo cáo (lấy số tuần trước)" if row["ever_reported"] else "Chưa báo cáo")
+    smart = row["smartphone_households"]
+    if pd.isna(smart):
+        notes.append(NO_DENOMINATOR)
+    elif smart == 0:
+        notes.append(NOT_APPLICABLE)
     if row["rate"] == row["rate"] and row["rate"] > 1:
         notes.append("Vượt số hộ có ĐTTM")
-    if row["meets_target"]:
+    if not pd.isna(row["meets_target"]) and bool(row["meets_target"]):
         notes.append("Đạt")
     return "; ".join(notes)
 
@@ -253,8 +260,8 @@ def build(board: Dashboard, week: dt.date, remarks: str | None = None, now: dt.d
         VillageLine(
             i + 1,
             str(r["name"]),
-            int(r["households"]),
-            int(r["smartphone_households"]),
+            None if pd.isna(r["households"]) else int(r["households"]),
+            None if pd.isna(r["smartphone_households"]) else int(r["smartphone_households"]),
             int(r["installed"]),
             None if r["rate"] != r["rate"] else float(r["rate"]),
             int(r["change"]),
@@ -262,20 +269,24 @@ def build(board: Dashboard, week: dt.date, remarks: str | None = None, now: dt.d
         )
         for i, r in table.iterrows()
     )
-    smart = sum(v.smartphone_households for v in lines)
-    installed = sum(v.installed for v in lines)
+    # Each rate leaves out, on both sides, the villages whose denominator is unknown.
+    smart = sum(v.smartphone_households for v in lines if v.smartphone_households is not None)
+    installed = sum(v.installed for v in lines if v.smartphone_households is not None)
+    households = sum(v.households for v in lines if v.households is not None)
+    installed_all = sum(v.installed for v in lines if v.households is not None)
+    unknown = [v.name for v in lines if v.smartphone_households is None]
     total = VillageLine(
         0,
         "Tổng cộng",
-        sum(v.households for v in lines),
+        households,
         smart,
         installed,
         installed / smart if smart else None,
-        sum(v.change for v in lines),
-        "",
+        sum(v.change for v in lines if v.smartphone_households is not None),
+        f"Không tính {len(unknown)} thôn thiếu số hộ có ĐTTM" if unknown else "",
     )
-    households = total.households
-    meeting = table[table["meets_target"]]["name"].tolist()
+    meeting = table[metrics.meeting_target(table)]["name"].tolist()
+    not_applicable = table[metrics.without_target(table)]["name"].tolist()
     lagging = metrics.behind_target(table)
     missing = board.not_reported(week)
 
@@ -283,7 +294,7 @@ def build(board: Dashboard, week: dt.date, remarks: str | None = None, now: dt.d
     units = metrics.at_week(board.unit_weeks, units_week)
     staff, officials = (
         int(units["staff"].sum()) if len(units) else int(ds.units["staff"].sum()),
-        int(units["installed"].sum()) if len(units) else 0,
+        int(units["installed"].where(units["staff"].notna(), 0).sum()) if len(units) else 0,
     )
     below = metrics.behind_target(units)
 
@@ -291,9 +302,13 @@ def build(board: Dashboard, week: dt.date, remarks: str | None = None, now: dt.d
     overall = (
         f"Toàn xã có {fmt_int(households)} hộ, trong đó {fmt_int(smart)} hộ có điện thoại thông minh (ĐTTM). "
         f"Tính đến ngày {fmt_date(week)}, có {fmt_int(installed)} hộ đã cài đặt ứng dụng i-HaTinh, đạt {fmt_pct(total.rate)} số hộ có ĐTTM "
-        f"(chỉ tiêu ≥ {fmt_pct(target, 0)}) và {fmt_pct(installed / households if households else None)} tổng số hộ; "
+        f"(chỉ tiêu ≥ {fmt_pct(target, 0)}) và {fmt_pct(installed_all / households if households else None)} tổng số hộ; "
         f"so với tuần trước tăng {fmt_int(total.change)} hộ ({fmt_pp(change_pp).replace('điểm %', 'điểm phần trăm')})."
     )
+    if unknown:
+        overall += (
+            f" Chưa tính {', '.join(unknown)} vì số hộ có ĐTTM ở tab Thôn có lỗi (không tính ở cả số hộ đã cài đặt và số hộ có ĐTTM)."
+        )
     if len(units):
         officials_text = (
             f"Có {fmt_int(officials)}/{fmt_int(staff)} cán bộ, công chức, viên chức, người lao động đã cài đặt, đạt {fmt_pct(officials / staff if staff else None)} "
@@ -312,6 +327,8 @@ def build(board: Dashboard, week: dt.date, remarks: str | None = None, now: dt.d
     else:
         officials_text, officials_more = "Chưa có báo cáo của các đơn vị.", ""
     assessment = [f"Có {len(meeting)}/{len(table)} thôn đạt chỉ tiêu (ghi “Đạt” trong bảng trên)."]
+    if not_applicable:
+        assessment.append(f"Chưa đánh giá chỉ tiêu của {', '.join(not_applicable)} (thiếu số hộ có ĐTTM hoặc không có hộ có ĐTTM).")
     if len(lagging):
         assessment.append(
             f"Có {len(lagging)} thôn chưa đạt: "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -77,7 +78,9 @@ def report_xlsx(report: WeeklyReport) -> bytes:
             formats=pct,
         )
     t = report.total
-    _row(villages, ["", t.name, t.households, t.smartphone_households, t.installed, t.rate, t.change, ""], {2, 8}, bold=True, formats=pct)
+    _row(
+        villages, ["", t.name, t.households, t.smartphone_households, t.installed, t.rate, t.change, t.note], {2, 8}, bold=True, formats=pct
+    )
 
     units = _sheet(
         book,
@@ -95,7 +98,7 @@ def report_xlsx(report: WeeklyReport) -> bytes:
                 i,
                 row.name,
                 row.group or "",
-                int(row.staff),
+                None if pd.isna(row.staff) else int(row.staff),
                 int(row.installed),
                 float(row.rate) if row.rate == row.rate else None,
                 int(row.needed),

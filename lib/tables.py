@@ -62,33 +62,49 @@ def village_note(row: pd.Series) -> str:
     notes = []
     if bool(row.get("carried", False)) and isinstance(row.get("last_report"), dt.date):
         notes.append(f"số cũ (báo cáo {fmt_date(row['last_report'])}), chưa báo cáo tuần này")
-    if optional_float(row.get("smartphone_households")) in (None, 0.0):
-        notes.append("chưa có số hộ có ĐTTM")
+    smart = optional_float(row.get("smartphone_households"))
+    if smart is None:
+        notes.append(NO_DENOMINATOR)
+    elif smart == 0:
+        notes.append(NOT_APPLICABLE)
     elif status(optional_float(row.get("rate")), 1.0) == "over":
         notes.append(OVER_VILLAGE)
     return "; ".join(notes)
 
 
-def village_status(rate: object, target: float) -> str:
-    """The traffic-light label of a village's rate; above 100 % it says so ('Vượt số hộ có ĐTTM'), never 'Đạt'."""
-    value = optional_float(rate)
-    return OVER_VILLAGE[0].upper() + OVER_VILLAGE[1:] if status(value, target) == "over" else label(value, target)
-
-
 def village_rows(table: pd.DataFrame, target: float) -> pd.DataFrame:
     """Every village of a week's table as the list shows it: rate as written everywhere, what is still needed, status, last report, notes."""
-    needs = [optional_int(n) for n in table["needed"]]
     shown = table.assign(
         rate=percent_text(table["rate"]),
-        need_text=[
-            "–" if optional_float(r) is None else f"cần thêm {fmt_int(n)} hộ" if n else "đạt"
-            for n, r in zip(needs, table["rate"], strict=True)
-        ],
-        status=[village_status(r, target) for r in table["rate"]],
+        need_text=[need_text(n, s) for n, s in zip(table["needed"], table["smartphone_households"], strict=True)],
+        status=[village_status(r, s, target) for r, s in zip(table["rate"], table["smartphone_households"], strict=True)],
         last=[fmt_date(d) if isinstance(d, dt.date) else "chưa báo cáo" for d in table["last_report"]],
         note=[village_note(r) for _, r in table.iterrows()],
     )
     return shown[["name", "rate", "need_text", "installed", "smartphone_households", "households", "status", "last", "note"]]
+
+
+NO_DENOMINATOR = "thiếu số hộ có ĐTTM"  # the roster's cell had an error: left out of every rate
+NOT_APPLICABLE = "không áp dụng"  # 0 smartphone households: no rate, no target
+
+
+def need_text(needed: int, smart: object) -> str:
+    """What a village still needs: 'cần thêm 12 hộ', 'đạt', or why no target applies to it."""
+    if pd.isna(smart):
+        return NO_DENOMINATOR
+    if smart == 0:
+        return NOT_APPLICABLE
+    return f"cần thêm {fmt_int(needed)} hộ" if needed else "đạt"
+
+
+def village_status(rate: float, smart: object, target: float) -> str:
+    """A village's status label, or why it has none (smartphone households unknown or 0)."""
+    if pd.isna(smart):
+        return "Thiếu số hộ có ĐTTM"
+    if smart == 0:
+        return "Không áp dụng"
+    value = optional_float(rate)
+    return OVER_VILLAGE[0].upper() + OVER_VILLAGE[1:] if status(value, target) == "over" else label(value, target)
 
 
 def village_phase_rates(vw: pd.DataFrame, phases: tuple[Phase, ...]) -> pd.DataFrame:

@@ -1,6 +1,8 @@
 """AppTest: every page renders without an exception and shows the figures lib computes."""
 
 import contextlib
+import datetime as dt
+import re
 
 import pytest
 import streamlit as st
@@ -413,3 +415,63 @@ def test_the_overview_opens_for_a_campaign_run_in_2025(tmp_path, monkeypatch):
     assert deadline.min == dt.date(2025, 4, 15)  # the first phase's start
     assert {m.label: m.value for m in at.metric}["Báo cáo tuần này"] == "2/3"
     assert (D1 - year, D2 - year) == (dt.date(2025, 4, 17), dt.date(2025, 4, 24))
+
+
+@pytest.fixture
+def survivable_workbook(tmp_path, monkeypatch):
+    """The fixture workbook with a village's smartphone households typed '77%', a village with 0, and a week entered again."""
+    from lib.sample import build
+
+    tabs = build(SampleSpec(villages=8, units=5, weeks=6, seed=7))
+    villages = tabs["Thôn"]
+    first = next(i for i, row in enumerate(villages) if row and row[0] == 1)  # the first village row (STT 1)
+    villages[first][4] = "77%"
+    villages[first + 1][4] = 0
+    reports = tabs["Báo cáo thôn"]
+    last = max(r[0] for r in reports if r and isinstance(r[0], dt.date))
+    again = next(r for r in reports if r and r[0] == last and r[1] == villages[first + 2][1])
+    reports.append([again[0], again[1], again[2] + 1, "", "", "sửa lại"])
+    path = save_workbook(tmp_path / "survivable.xlsx", tabs)
+    monkeypatch.setenv("SONGIANG_SOURCE", str(path))
+    monkeypatch.setenv("SONGIANG_TODAY", TODAY.isoformat())
+    return path, villages[first][1], villages[first + 1][1], again[1]
+
+
+def shown_text(at: AppTest) -> str:
+    """Every text a page shows: markdown, captions, metrics, alerts and every cell of every table."""
+    parts = [
+        e.value for kind in ("markdown", "caption", "subheader", "title", "header", "info", "warning", "success") for e in getattr(at, kind)
+    ]
+    parts += [f"{m.label} {m.value} {m.help or ''}" for m in at.metric]
+    for frame in at.dataframe:  # a missing number is an empty cell in the browser; text cells are shown as they are
+        parts += [str(v) for v in frame.value.to_numpy().ravel() if isinstance(v, str)]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_survives_a_77_percent_roster_figure_a_zero_village_and_a_week_entered_again(survivable_workbook, page):
+    _, unknown, zero, _ = survivable_workbook
+    at = open_page(page)
+    assert not at.exception
+    text = shown_text(at)
+    assert not re.search(r"\bnan\b|<NA>|\bNaN\b|None %", text), page
+    if page == "villages":
+        rows = table(at, "need_text").set_index("name")
+        assert rows.loc[unknown, "need_text"] == "thiếu số hộ có ĐTTM"
+        assert rows.loc[zero, "need_text"] == "không áp dụng"
+
+
+def test_the_village_page_says_why_a_village_has_no_rate(survivable_workbook):
+    _, unknown, zero, _ = survivable_workbook
+    at = open_page("villages", thon=[unknown, zero])
+    assert not at.exception
+    cards = {(m.label, m.help) for m in at.metric if m.label == "Tỷ lệ / hộ có ĐTTM"}
+    assert {help for _, help in cards} == {"Thiếu số hộ có ĐTTM", "Không áp dụng"}
+    assert [m.value for m in at.metric if m.label == "Cần thêm"] == ["thiếu số hộ có ĐTTM", "không áp dụng"]
+
+
+def test_a_week_entered_again_is_not_chased_in_the_reminder(survivable_workbook):
+    path, _, _, corrected = survivable_workbook
+    board = dashboard.build(load(resolve(str(path)), TODAY).ds)
+    assert corrected not in board.not_reported(board.summary.as_of)
+    assert "duplicate_report" in set(board.issues["code"])

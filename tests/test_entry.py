@@ -201,9 +201,15 @@ def test_the_forms_own_rows_not_yet_on_the_sheet_count_as_earlier_reports():
 
 
 def test_a_village_not_accepted_on_the_roster_has_no_form():
-    ds = check(Thon=[*VILLAGES, ["Thôn Mới", "", 100, 120]])  # more smartphone households than households: rejected
-    assert entry.find_subject(ds, "village", "Thôn Mới") is None
+    ds = check(Thon=[*VILLAGES, ["Thoân Mới", "", 100, 80]])  # a name typed in an old encoding: rejected
+    assert entry.find_subject(ds, "village", "Thoân Mới") is None
     assert entry.find_subject(ds, "village", "Thôn Không Có") is None
+
+
+def test_a_village_whose_roster_figure_is_wrong_keeps_its_form_without_a_denominator():
+    ds = check(Thon=[*VILLAGES, ["Thôn Mới", "", 100, 120]])  # more smartphone households than households
+    subject = entry.find_subject(ds, "village", "Thôn Mới")
+    assert (subject.size, subject.households) == (None, 100)
 
 
 def test_the_row_follows_the_tabs_own_layout_and_reads_back_clean():

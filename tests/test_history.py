@@ -86,3 +86,45 @@ def test_every_page_and_command_lists_the_cell_issues_then_the_history_changes()
     listed = all_issues(ds, changed)
     assert listed["code"].tolist() == [*ds.issues["code"], "history_changed"]
     assert all_issues(ds, None) is ds.issues
+
+
+@pytest.mark.parametrize(
+    ("first", "correction", "status"),
+    [
+        (D2, D2 + dt.timedelta(days=1), "on_time"),  # first row typed Thursday, corrected Friday: on time
+        (D2 + dt.timedelta(days=1), D2, "late"),  # first row typed Friday: late, whatever the correction says
+    ],
+)
+def test_without_history_a_week_entered_again_is_as_timely_as_its_first_row(first, correction, status):
+    rows = [*REPORTS[:4], [first, "Thôn 1", 90], [correction, "Thôn 1", 95]]
+    ds = validate(book(Bao_cao_thon=rows), TODAY)
+    table = timeliness(metrics.village_weekly(ds), ds.village_reports, None, now=at(D3, 12))
+    row = table[(table["name"] == "Thôn 1") & (table["week"] == D2)].iloc[0]
+    assert (row["status"], row["basis"]) == (status, "theo ngày ghi trên Sheet")
+
+
+def test_with_the_snapshot_store_a_correction_after_the_deadline_keeps_the_week_on_time(tmp_path):
+    from lib.snapshots import SnapshotStore
+
+    store = SnapshotStore(f"sqlite:///{tmp_path / 'history.sqlite'}")
+
+    def fetched(rows, when):
+        raw = book(Bao_cao_thon=rows)
+        raw.fetched_at = when
+        store.record(raw, validate(raw, TODAY), "so-lieu")
+
+    fetched(REPORTS[:4], at(D1, 20))
+    fetched(REPORTS, at(D2, 20))  # Thôn 1's 90 seen on time
+    corrected = REPORTS + [[D2, "Thôn 1", 95]]
+    fetched(corrected, at(D2 + dt.timedelta(days=2), 9))  # corrected on Saturday
+    first_seen, changes, versions = store.history("so-lieu")
+    ds = validate(book(Bao_cao_thon=corrected), TODAY)
+    table = timeliness(
+        metrics.village_weekly(ds),
+        ds.village_reports,
+        History(first_seen, changes, versions, first_seen.attrs["history_start"]),
+        at(D3, 12),
+    )
+    row = table[(table["name"] == "Thôn 1") & (table["week"] == D2)].iloc[0]
+    assert (row["status"], row["basis"]) == ("on_time", "lần đầu thấy trên Sheet")
+    assert changes[["name", "old", "new", "kind"]].values.tolist() == [["Thôn 1", 90, 95, "rewritten"]]  # a rewrite, never "removed"

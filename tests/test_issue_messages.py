@@ -67,6 +67,7 @@ EXAMPLES: dict[str, object] = {
     "before": "90",
     "now": "80",
     "rows": "5, 6, 7",
+    "replaced_by": 9,
     "where": "Tab Báo cáo thôn, dòng 6, cột Số hộ đã cài đặt (ô C6)",
     "id": "PA5",
     "status": "Đã xong",

@@ -1,6 +1,7 @@
+import pandas as pd
 import pytest
 
-from conftest import D1, D2, D3, REPORTS, check
+from conftest import D1, D2, D3, REPORTS, UNITS, VILLAGES, check
 from lib import metrics
 
 
@@ -136,3 +137,51 @@ def test_the_households_a_week_to_ask_for_round_up(weeks_left, per_week, ask):
     cw = metrics.pd.DataFrame({"week": [D3, last], "installed": [100, 160], "smartphone_households": [400, 400]})
     p = metrics.pace(cw, 0.7, deadline=last + dt.timedelta(days=7 * weeks_left))  # 280 − 160 = 120 still needed
     assert (p.remaining, p.per_week_needed, p.per_week_to_ask) == (120, per_week, ask)
+
+
+UNKNOWN_AND_ZERO = {
+    # Thôn 1's smartphone households typed as a percent; Thôn Không has no smartphone household at all.
+    "Thon": [*VILLAGES[:2], ["Thôn 1", "Sơn Lâm", 150, "77%"], VILLAGES[3], ["Thôn Không", "", 40, 0]],
+    "Bao_cao_thon": REPORTS + [[D2, "Thôn Không", 0]],
+}
+
+
+def test_a_village_without_a_smartphone_figure_is_left_out_of_both_sides_of_the_rate():
+    ds = check(**UNKNOWN_AND_ZERO)
+    s = metrics.summary(ds)
+    assert (s.villages, s.villages_without_denominator, s.villages_reported_latest) == (4, 1, 3)
+    # Thôn 1's 90 installs are not counted against the 100 + 80 + 0 known smartphone households.
+    assert (s.smartphone_households, s.installed_households) == (180, 75)
+    assert s.household_rate == pytest.approx(75 / 180)
+    assert s.villages_meeting_target == 1  # Trung Hòa only: Thôn 1 and Thôn Không are neither meeting nor missing
+    cw = metrics.commune_weekly(metrics.village_weekly(ds), ds.campaign.household_target)
+    week2 = cw[cw["week"] == D2].iloc[0]
+    assert (week2["installed"], week2["smartphone_households"], week2["meeting_target"]) == (75, 180, 1)
+    assert week2["rate_all"] == pytest.approx((75 + 90) / (200 + 150 + 100 + 40))  # every household figure is known
+
+
+def test_no_target_applies_to_a_village_with_an_unknown_or_zero_denominator():
+    ds = check(**UNKNOWN_AND_ZERO)
+    table = metrics.village_table(ds, metrics.village_weekly(ds), D2).set_index("name")
+    for name in ("Thôn 1", "Thôn Không"):
+        assert pd.isna(table.loc[name, "rate"]) and pd.isna(table.loc[name, "meets_target"]), name
+    assert table.loc["Thôn 1", "installed"] == 90  # its own figure is still shown
+    assert metrics.behind_target(table.reset_index())["name"].tolist() == ["Thôn Yên Thọ"]
+    assert metrics.most_needed(table.reset_index())["name"].tolist() == ["Thôn Yên Thọ"]
+    assert metrics.without_target(table.reset_index()).sum() == 2
+
+
+def test_before_any_report_a_zero_household_village_is_not_counted_as_meeting():
+    ds = check(Thon=UNKNOWN_AND_ZERO["Thon"], Bao_cao_thon=[REPORTS[0]])
+    table = metrics.village_table(ds, metrics.village_weekly(ds), None)
+    assert metrics.meeting_target(table).sum() == 0
+    assert sorted(metrics.most_needed(table)["name"]) == ["Thôn Trung Hòa", "Thôn Yên Thọ"]
+    assert metrics.summary(ds).villages_meeting_target == 0
+
+
+def test_a_unit_without_a_staff_figure_is_left_out_of_the_officials_rate():
+    ds = check(Don_vi=[UNITS[0], ["UBND xã", "Khối Đảng – chính quyền", "ba mươi"], UNITS[2]])
+    s = metrics.summary(ds)
+    assert (s.officials, s.officials_installed, s.official_rate, s.units_without_denominator) == (10, 10, 1.0, 1)
+    ow = metrics.officials_weekly(metrics.unit_weekly(ds))
+    assert ow.set_index("week").loc[D2, ["staff", "installed"]].tolist() == [10, 10]

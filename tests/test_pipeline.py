@@ -5,6 +5,7 @@ import io
 import json
 import re
 
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -13,6 +14,7 @@ from conftest import TODAY, save_workbook
 from lib import live, pipeline
 from lib.__main__ import main
 from lib.config import TIMEZONE
+from lib.issue_text import where_and_what
 from lib.sample import SampleSpec, build
 from lib.snapshots import SnapshotStore
 from lib.sources import SourceError, read_xlsx
@@ -59,7 +61,8 @@ def shown_on_the_quality_page(path, store, monkeypatch) -> tuple[list[str], int,
     assert not at.exception
     table = next(d.value for d in at.dataframe if "where" in d.value.columns)
     counts = {m.label: int(m.value) for m in at.metric}
-    return list(table["message"]), counts["Lỗi (dòng bị loại)"], counts["Cảnh báo (vẫn tính)"]
+    # The table shows each message as its place and the rest of the sentence, side by side.
+    return [f"{w} {m}" for w, m in zip(table["where"], table["what"], strict=True)], counts["Lỗi"], counts["Cảnh báo (vẫn tính)"]
 
 
 def test_the_command_line_and_the_app_list_the_same_issues_history_included(rewritten, monkeypatch, capsys):
@@ -69,7 +72,8 @@ def test_the_command_line_and_the_app_list_the_same_issues_history_included(rewr
     issues = json.loads(capsys.readouterr().out)["issues"]
     assert "history_changed" in [i["code"] for i in issues]
     messages, errors, warnings = shown_on_the_quality_page(path, store, monkeypatch)
-    assert sorted(messages) == sorted(i["message"] for i in issues)
+    frame = pd.DataFrame(issues)
+    assert sorted(messages) == sorted(f"{w} {m}" for w, m in zip(*where_and_what(frame), strict=True))
     assert (errors, warnings) == (
         sum(i["severity"] == "error" for i in issues),
         sum(i["severity"] == "warning" for i in issues),
@@ -137,3 +141,52 @@ def test_the_dataset_keeps_where_it_came_from_but_not_the_cells(tmp_path):
     assert not hasattr(source, "tabs")
     with pytest.raises(AttributeError):
         source.label = "khác"  # frozen: every page and cached chart shares it
+
+
+def survivable(tmp_path, **tabs):
+    """An .xlsx of the small inline workbook with some tabs replaced."""
+    from conftest import book
+
+    return save_workbook(tmp_path / "so-lieu.xlsx", book(**tabs).tabs)
+
+
+def test_check_json_keeps_a_village_without_a_smartphone_figure_with_nulls(tmp_path, capsys):
+    from conftest import D2, REPORTS, VILLAGES
+
+    villages = [*VILLAGES[:2], ["Thôn 1", "Sơn Lâm", 150, "77%"], VILLAGES[3], ["Thôn Không", "", 40, 0]]
+    path = survivable(tmp_path, Thon=villages, Bao_cao_thon=REPORTS + [[D2, "Thôn Không", 0]])
+    capsys.readouterr()
+    assert main(["check", str(path), "--json", "--today", TODAY.isoformat()]) == 1  # the 77 % cell is still an error
+    result = json.loads(capsys.readouterr().out)
+    villages = {v["name"]: v for v in result["villages"]}
+    assert villages["Thôn 1"] == {
+        "name": "Thôn 1",
+        "households": 150,
+        "smartphone_households": None,
+        "installed_households": 90,
+        "rate": None,
+        "meets_target": None,
+        "last_report": "2026-04-23",
+    }
+    assert (villages["Thôn Không"]["rate"], villages["Thôn Không"]["meets_target"]) == (None, None)
+    assert villages["Thôn Trung Hòa"]["meets_target"] is True and villages["Thôn Yên Thọ"]["meets_target"] is False
+    s = result["summary"]
+    assert (s["villages"], s["villages_without_denominator"], s["villages_meeting_target"]) == (4, 1, 1)
+    assert (s["smartphone_households"], s["installed_households"], s["household_rate"]) == (180, 75, round(75 / 180, 6))
+    assert [i["code"] for i in result["issues"]] == ["not_a_number"]
+    assert main(["check", str(path), "--today", TODAY.isoformat()]) == 1
+    out = capsys.readouterr().out
+    assert "Hộ đã cài đặt: 75 / 180 hộ có ĐTTM = 41,6 %" in out
+    assert "Không tính 1 thôn thiếu số hộ có ĐTTM (ô ở tab Thôn có lỗi)" in out
+
+
+def test_a_week_entered_again_is_a_warning_and_check_exits_0(tmp_path, capsys):
+    from conftest import D2, REPORTS
+
+    path = survivable(tmp_path, Bao_cao_thon=REPORTS + [[D2, "Thôn 1", 95]])
+    capsys.readouterr()
+    assert main(["check", str(path), "--json", "--today", TODAY.isoformat()]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert [(i["code"], i["severity"], i["cell"]) for i in result["issues"]] == [("duplicate_report", "warning", "B5")]
+    assert {v["name"]: v["installed_households"] for v in result["villages"]}["Thôn 1"] == 95
+    assert result["summary"]["villages_reported_latest"] == 2

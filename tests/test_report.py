@@ -300,9 +300,9 @@ def test_the_report_lists_the_issues_of_its_week_and_the_rosters_not_earlier_wee
     assert [(r.cell, r.code) for r in week.issues.itertuples()] == [
         ("A10", "bad_date"),
         ("C9", "not_whole"),
+        ("D5", "smartphone_exceeds_households"),  # Thôn Khe Tre stays on the roster (its figure left empty)
         ("B7", "unknown_village"),
         ("B8", "unknown_village"),
-        ("D5", "smartphone_exceeds_households"),
     ]
     assert "C6" not in set(week.issues["cell"])  # April's "abc" stays in April's report
 
@@ -329,9 +329,9 @@ def test_the_docx_attaches_the_table_its_body_refers_to(mistakes_board, sample_r
     assert [r[:3] for r in rows[1:]] == [
         ["1", "Thôn 1", "Tab Báo cáo thôn, dòng 10, cột Ngày báo cáo (ô A10)"],
         ["2", "Thôn Yên Thọ", "Tab Báo cáo thôn, dòng 9, cột Số hộ đã cài đặt (ô C9)"],
-        ["3", "Phòng Văn hóa – Xã hội (tên “Thôn Mới” không có trong danh sách)", "Tab Báo cáo thôn, dòng 7, cột Tên thôn (ô B7)"],
-        ["4", "Phòng Văn hóa – Xã hội (tên “Thôn Khe Tree” không có trong danh sách)", "Tab Báo cáo thôn, dòng 8, cột Tên thôn (ô B8)"],
-        ["5", "Thôn Khe Tre", "Tab Thôn, dòng 5, cột Số hộ có điện thoại thông minh (ô D5)"],
+        ["3", "Thôn Khe Tre", "Tab Thôn, dòng 5, cột Số hộ có điện thoại thông minh (ô D5)"],
+        ["4", "Phòng Văn hóa – Xã hội (tên “Thôn Mới” không có trong danh sách)", "Tab Báo cáo thôn, dòng 7, cột Tên thôn (ô B7)"],
+        ["5", "Phòng Văn hóa – Xã hội (tên “Thôn Khe Tree” không có trong danh sách)", "Tab Báo cáo thôn, dòng 8, cột Tên thôn (ô B8)"],
     ]
     assert rows[2][3].startswith("Số lượng phải là số nguyên")  # the place is in its own column, not repeated
     # A week without errors refers to no table and has none: the signature block is the last table.
@@ -347,9 +347,9 @@ def test_the_xlsx_issues_tab_lists_the_weeks_issues_and_who_fixes_them(mistakes_
     assert [[c.value for c in row][1:4] for row in sheet.iter_rows(min_row=5)] == [
         ["Báo cáo thôn", "A10", "Thôn 1"],
         ["Báo cáo thôn", "C9", "Thôn Yên Thọ"],
+        ["Thôn", "D5", "Thôn Khe Tre"],
         ["Báo cáo thôn", "B7", "Phòng Văn hóa – Xã hội (tên “Thôn Mới” không có trong danh sách)"],
         ["Báo cáo thôn", "B8", "Phòng Văn hóa – Xã hội (tên “Thôn Khe Tree” không có trong danh sách)"],
-        ["Thôn", "D5", "Thôn Khe Tre"],
     ]
 
 
@@ -464,3 +464,48 @@ def ended(pid: int) -> bool:
     except FileNotFoundError:
         return True
     return state == "Z"
+
+
+# --- a week entered again; villages without a denominator (#13 §1–§2) ---------------------------
+
+
+@pytest.fixture(scope="module")
+def corrected_board():
+    """Thôn 1 entered 23/04 again (a correction); Thôn Khe Tre's smartphone households typed 77 %; Thôn Không has none."""
+    villages = VILLAGES + [["Thôn Khe Tre", "", 100, "77%"], ["Thôn Không", "", 40, 0]]
+    reports = REPORTS + [[D2, "Thôn Yên Thọ", 50], [D2, "Thôn Khe Tre", 30], [D2, "Thôn Không", 0], [D2, "Thôn 1", 95]]
+    return dashboard.build(validate(book(Thon=villages, Bao_cao_thon=reports), TODAY))
+
+
+def test_a_village_that_entered_its_week_again_is_reported_in_the_zalo_message_and_the_report(corrected_board):
+    assert corrected_board.not_reported(D2) == []
+    assert "Chưa báo cáo: không có." in messages.weekly_summary(corrected_board, D2)
+    assert "Thôn 1" not in messages.missing_reports(corrected_board, D2)
+    report = build(corrected_board, D2)
+    body = [p for _, paragraphs in report.sections for p in paragraphs]
+    assert "Tất cả các thôn đã báo cáo đúng tuần." in body
+    line = next(v for v in report.villages if v.name == "Thôn 1")
+    assert (line.installed, "Chưa báo cáo" in line.note) == (95, False)
+
+
+def test_the_report_leaves_a_village_without_a_denominator_out_of_both_sides_and_says_so(corrected_board):
+    report = build(corrected_board, D2)
+    lines = {v.name: v for v in report.villages}
+    assert (lines["Thôn Khe Tre"].smartphone_households, lines["Thôn Khe Tre"].rate) == (None, None)
+    assert lines["Thôn Khe Tre"].note == "Thiếu số hộ có ĐTTM (chưa tính vào tỷ lệ)"
+    assert lines["Thôn Không"].note == "Không áp dụng (0 hộ có ĐTTM)"
+    assert (report.total.smartphone_households, report.total.installed) == (300, 75 + 95 + 50)  # Khe Tre's 30 left out
+    assert report.total.note == "Không tính 1 thôn thiếu số hộ có ĐTTM"
+    body = " ".join(p for _, paragraphs in report.sections for p in paragraphs)
+    assert "Chưa tính Thôn Khe Tre vì số hộ có ĐTTM ở tab Thôn có lỗi" in body
+    assert "Chưa đánh giá chỉ tiêu của Thôn Khe Tre, Thôn Không" in body
+    assert "Có 1 thôn chưa đạt: Thôn Yên Thọ (62,5 %, cần thêm 6 hộ)." in body  # never in a "needs N households" list
+    assert "nhất là Thôn Yên Thọ (cần thêm 6 hộ), phối hợp" in body and "cần thêm 0 hộ" not in body
+    assert "so với tuần trước tăng 150 hộ" in body  # 70 → 220, Khe Tre's 30 left out here too
+    cells = [cell for row in report.table_rows for cell in row]
+    assert not any(c in ("nan", "<NA>", "NaN") or "nan %" in c for c in cells)
+    text = "\n".join(p.text for p in Document(io.BytesIO(report_docx(report))).paragraphs)
+    assert "nan" not in text.replace("nhanh", "") and "<NA>" not in text
+    sheet = load_workbook(io.BytesIO(report_xlsx(report)))["Thôn"]
+    khe_tre = next(row for row in sheet.iter_rows(values_only=True) if row[1] == "Thôn Khe Tre")
+    assert (khe_tre[3], khe_tre[5]) == (None, None)

@@ -2,7 +2,10 @@
 
 import unicodedata
 
-from conftest import D1, D2, REPORTS, UNIT_REPORTS, UNITS, VILLAGES, check, codes
+import pandas as pd
+import pytest
+
+from conftest import D1, D2, D3, REPORTS, UNIT_REPORTS, UNITS, VILLAGES, check, codes
 
 
 def test_spellings_of_a_village_are_understood_silently():
@@ -51,11 +54,54 @@ def test_smartphone_households_cannot_exceed_households():
     assert codes(ds) == [("smartphone_exceeds_households", "D5", "error")]
 
 
-def test_reports_of_a_village_whose_roster_row_is_rejected_are_rejected_with_a_pointer():
-    ds = check(Thon=[VILLAGES[0], ["Thôn 1", "", "nhiều", 100]], Bao_cao_thon=[REPORTS[0], [D1, "Thôn 1", 10]])
+def test_reports_of_a_village_whose_roster_name_is_refused_are_rejected_with_a_pointer():
+    ds = check(Thon=[VILLAGES[0], ["Thoân 1", "", 150, 100]], Bao_cao_thon=[REPORTS[0], [D1, "Thoân 1", 10]])
     found = ds.issues[ds.issues["sheet"] == "Báo cáo thôn"]
-    assert found["code"].tolist() == ["unknown_village"]
-    assert "dòng 2" in found.iloc[0]["message"]
+    assert found["code"].tolist() == ["legacy_encoding", "unknown_village"]
+    assert "dòng 2" in found.iloc[1]["message"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"), [("77%", "not_a_number"), ("abc", "not_a_number"), (-5, "negative"), ("12,5", "not_whole"), (None, "missing_value")]
+)
+def test_a_bad_smartphone_figure_keeps_the_village_and_its_reports(typed, code):
+    villages = [VILLAGES[0], VILLAGES[1], ["Thôn 1", "Sơn Lâm", 150, typed], VILLAGES[3]]
+    ds = check(Thon=villages)
+    assert codes(ds) == [(code, "D3", "error")]  # the cell keeps its error
+    assert ds.rows["Thôn"] == {"read": 3, "accepted": 3, "rejected": 0}
+    assert ds.rows["Báo cáo thôn"] == {"read": 4, "accepted": 4, "rejected": 0}  # no "unknown village"
+    village = ds.villages.set_index("name").loc["Thôn 1"]
+    assert pd.isna(village["smartphone_households"]) and village["households"] == 150
+    assert ds.village_reports.loc[ds.village_reports["village"] == "Thôn 1", "installed"].tolist() == [40, 90]
+
+
+def test_a_bad_household_figure_keeps_the_village_and_checks_installs_against_what_is_known():
+    villages = [VILLAGES[0], VILLAGES[1], ["Thôn 1", "Sơn Lâm", "nhiều", 100], VILLAGES[3]]
+    ds = check(Thon=villages, Bao_cao_thon=REPORTS + [[D3, "Thôn 1", 110]])
+    assert codes(ds) == [("not_a_number", "C3", "error"), ("exceeds_smartphone_households", "C6", "warning")]
+    assert pd.isna(ds.villages.set_index("name").loc["Thôn 1", "households"])
+    assert len(ds.village_reports) == 5
+
+
+def test_more_smartphone_households_than_households_keeps_the_village_without_the_smartphone_figure():
+    ds = check(Thon=VILLAGES + [["Thôn 9", "", 50, 60]], Bao_cao_thon=REPORTS + [[D2, "Thôn 9", 20]])
+    assert codes(ds) == [("smartphone_exceeds_households", "D5", "error")]
+    village = ds.villages.set_index("name").loc["Thôn 9"]
+    assert pd.isna(village["smartphone_households"]) and village["households"] == 50
+    assert "Thôn 9" in set(ds.village_reports["village"])
+
+
+def test_a_bad_staff_figure_keeps_the_unit_and_its_reports():
+    ds = check(Don_vi=[UNITS[0], ["UBND xã", "Khối Đảng – chính quyền", "30 người?"], UNITS[2]])
+    assert codes(ds) == [("not_a_number", "C2", "error")]
+    assert pd.isna(ds.units.set_index("name").loc["UBND xã", "staff"])
+    assert ds.rows["Báo cáo đơn vị"]["rejected"] == 0
+
+
+def test_a_roster_row_without_a_name_is_still_rejected():
+    ds = check(Thon=VILLAGES + [[None, "", 50, "77%"]])
+    assert codes(ds) == [("missing_value", "A5", "error"), ("not_a_number", "D5", "error")]
+    assert ds.rows["Thôn"] == {"read": 4, "accepted": 3, "rejected": 1}
 
 
 def test_thousands_of_unknown_names_cost_seconds_not_minutes_and_the_first_still_get_a_suggestion():

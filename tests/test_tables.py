@@ -90,13 +90,13 @@ def test_the_village_list_says_what_each_village_still_needs_and_marks_what_to_d
     assert shown.to_dict("list") == {
         "name": ["Thôn 1", "Thôn 2", "Thôn 3", "Thôn 4", "Thôn 5"],
         "rate": ["69,9 %", "75,0 %", "0,0 %", "110,0 %", "–"],
-        "need_text": ["cần thêm 1 hộ", "đạt", "cần thêm 1.400 hộ", "đạt", "–"],
+        "need_text": ["cần thêm 1 hộ", "đạt", "cần thêm 1.400 hộ", "đạt", "không áp dụng"],
         "installed": [100, 900, 0, 110, 12],
         "smartphone_households": [143, 1200, 2000, 100, 0],
         "households": [160, 1500, 2600, 120, 30],
-        "status": ["Gần đạt", "Đạt", "Chưa đạt", "Vượt số hộ có ĐTTM", "Chưa có số liệu"],
+        "status": ["Gần đạt", "Đạt", "Chưa đạt", "Vượt số hộ có ĐTTM", "Không áp dụng"],
         "last": ["23/04/2026", "16/04/2026", "chưa báo cáo", "23/04/2026", "23/04/2026"],
-        "note": ["", "số cũ (báo cáo 16/04/2026), chưa báo cáo tuần này", "", "vượt số hộ có ĐTTM", "chưa có số hộ có ĐTTM"],
+        "note": ["", "số cũ (báo cáo 16/04/2026), chưa báo cáo tuần này", "", "vượt số hộ có ĐTTM", "không áp dụng"],
     }
 
 

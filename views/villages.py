@@ -73,14 +73,11 @@ if selected:
         row = table[table["name"] == name].iloc[0]
         st.subheader(md_escape(name))
         cards = st.container(horizontal=True, gap="small")
-        cards.metric(
-            "Tỷ lệ / hộ có ĐTTM",
-            fmt_pct(row["rate"]),
-            help=tables.village_status(row["rate"], campaign.household_target),
-            border=True,
-            width=170,
-        )
-        cards.metric("Cần thêm", f"{fmt_int(row['needed'])} hộ", border=True, width=170)
+        smart = row["smartphone_households"]
+        status = tables.village_status(row["rate"], smart, campaign.household_target)
+        cards.metric("Tỷ lệ / hộ có ĐTTM", fmt_pct(row["rate"]), help=status, border=True, width=170)
+        need = f"{fmt_int(row['needed'])} hộ" if row["rate"] == row["rate"] else tables.need_text(row["needed"], smart)
+        cards.metric("Cần thêm", need, border=True, width=170)
         cards.metric("Đã cài / hộ có ĐTTM", f"{fmt_int(row['installed'])}/{fmt_int(row['smartphone_households'])}", border=True, width=170)
         last = vw[(vw["name"] == name) & (vw["week"] == s.as_of)]
         accounts = last["accounts"].iloc[0] if len(last) else None

@@ -81,6 +81,7 @@ _DUPLICATE_NAME = Message(
     "{where}: tên {label} '{name}' trùng với dòng {first_row} (sau khi bỏ qua hoa/thường, dấu cách, kiểu bỏ dấu).",
     "Mỗi {label} chỉ ghi một dòng: xoá dòng trùng hoặc sửa tên.",
 )
+_CORRECTION = "Muốn sửa số của một tuần thì thêm một dòng mới ở dưới cùng; không cần xoá dòng cũ."
 _HISTORY_FIX = "Nếu không cố ý, hãy khôi phục số cũ."
 
 MESSAGES: dict[str, Message] = {
@@ -199,15 +200,17 @@ MESSAGES: dict[str, Message] = {
         "{where}: số hộ đã cài đặt ({installed}) lớn hơn số hộ có điện thoại thông minh ({smartphone_households}); tỷ lệ sẽ vượt 100 %.",
         "Nên cập nhật số hộ có điện thoại thông minh ở tab Thôn.",
     ),
+    # One rule, worded as in the template's instructions and README: the lowest row of a week is used.
     "duplicate_report": Message(
-        "error",
-        "{where}: '{name}' có {count} báo cáo khác nhau cho tuần {week:%d/%m/%Y} (các dòng {rows}).",
-        "Chưa biết số nào đúng nên chưa tính tuần này: hãy giữ lại một dòng đúng và xoá các dòng kia.",
+        "warning",
+        "{where}: tuần {week:%d/%m/%Y} của {name} đã được nhập lại ở dòng {replaced_by}; số ở dòng này không được tính "
+        "(dòng dưới cùng được dùng).",
+        _CORRECTION,
     ),
     "duplicate_report:identical": Message(
         "warning",
-        "{where}: dòng này lặp lại y hệt báo cáo của {label} '{name}' tuần {week:%d/%m/%Y} (các dòng {rows}); chỉ tính một lần.",
-        "Có thể xoá dòng thừa.",
+        "{where}: dòng này giống hệt dòng {replaced_by} (tuần {week:%d/%m/%Y} của {name}); chỉ tính một lần (dòng dưới cùng được dùng).",
+        _CORRECTION,
     ),
     "cumulative_decrease": Message(
         "warning",

@@ -1,6 +1,7 @@
 """Weekly report rules: a known village or unit, a plausible date, figures within the roster's, one report a week, never decreasing.
 
-Run on the `Báo cáo thôn` and `Báo cáo đơn vị` tabs after their rosters have been checked.
+Run on the `Báo cáo thôn` and `Báo cáo đơn vị` tabs after their rosters have been checked. A correction is a
+new row: of several valid rows of one village (or unit) for one week, the lowest in the sheet is used.
 """
 
 from __future__ import annotations
@@ -92,60 +93,55 @@ def _check_report_date(read: TabRead, row: Row, campaign: Campaign, today: dt.da
 
 
 def _check_bounds(read: TabRead, row: Row, found: Row, entity: str, issues: Issues) -> None:
+    """Installed within the roster's figures; a roster figure left empty (it had an error) checks nothing."""
     installed = row.values.get("installed")
     if not isinstance(installed, int):
         return
     if entity == "unit":
-        staff = found.values["staff"]
-        if installed > staff:  # type: ignore[operator]
-            issues.add("exceeds_staff", at=read.at(row, "installed"), value=installed, installed=fmt_int(installed), staff=fmt_int(staff))  # type: ignore[arg-type]
+        staff = found.values.get("staff")
+        if isinstance(staff, int) and installed > staff:
+            issues.add("exceeds_staff", at=read.at(row, "installed"), value=installed, installed=fmt_int(installed), staff=fmt_int(staff))
         return
-    total, smart = found.values["households"], found.values["smartphone_households"]
-    if installed > total:  # type: ignore[operator]
+    total, smart = found.values.get("households"), found.values.get("smartphone_households")
+    if isinstance(total, int) and installed > total:
         issues.add(
             "exceeds_households", at=read.at(row, "installed"), value=installed, installed=fmt_int(installed), households=fmt_int(total)
-        )  # type: ignore[arg-type]
-    elif installed > smart:  # type: ignore[operator]
+        )
+    elif isinstance(smart, int) and installed > smart:
         issues.add(
             "exceeds_smartphone_households",
             at=read.at(row, "installed"),
             value=installed,
             installed=fmt_int(installed),
-            smartphone_households=fmt_int(smart),  # type: ignore[arg-type]
+            smartphone_households=fmt_int(smart),
         )
 
 
 def _check_duplicates(read: TabRead, entity: str, issues: Issues) -> None:
+    """The lowest valid row of a village's week is used; each earlier one is a warning naming it, and is left out."""
     # Sorted runs instead of a dict of lists: at province scale the dict would hold 80.000 lists.
     ordered = sorted(
         (r for r in read.rows if not r.rejected and r.values.get("key") and r.values.get("week")),
         key=lambda r: (r.values["key"], r.values["week"], r.number),
     )
-    label = read.tab.label
     for (_, week), run in itertools.groupby(ordered, key=lambda r: (r.values["key"], r.values["week"])):
         rows = list(run)
         if len(rows) < 2:
             continue
-        figures = {tuple(r.values.get(f) for f in _FIGURES) for r in rows}
-        numbers = row_numbers([r.number for r in rows])
-        name = rows[0].values["display"]
-        if len(figures) == 1:
-            for dup in rows[1:]:
-                dup.duplicate = True
-                issues.add(
-                    "duplicate_report:identical", at=read.at(dup, entity), value=name, label=label, name=name, week=week, rows=numbers
-                )
-            continue
-        for dup in rows:
+        used = rows[-1]
+        used.values["first_date"] = rows[0].values["date"]  # on time if the first of the rows was
+        name = used.values["display"]
+        figures = tuple(used.values.get(f) for f in _FIGURES)
+        for earlier in rows[:-1]:
+            earlier.duplicate = True
+            same = tuple(earlier.values.get(f) for f in _FIGURES) == figures
             issues.add(
-                "duplicate_report",
-                at=read.at(dup, entity),
-                value=dup.typed("installed"),
-                Label=label.capitalize(),
+                "duplicate_report:identical" if same else "duplicate_report",
+                at=read.at(earlier, entity),
+                value=earlier.typed("installed"),
                 name=name,
-                count=len(rows),
                 week=week,
-                rows=numbers,
+                replaced_by=used.number,
             )
 
 
@@ -191,6 +187,7 @@ def report_frame(read: TabRead | None, entity: str) -> pd.DataFrame:
             "key": [r.values["key"] for r in kept],
             entity: [r.values["display"] for r in kept],
             "date": [r.values["date"] for r in kept],
+            "first_date": [r.values.get("first_date", r.values["date"]) for r in kept],
             "week": [r.values["week"] for r in kept],
             "installed": pd.array([r.values["installed"] for r in kept], dtype="int64"),
             "accounts": pd.array([r.values.get("accounts") for r in kept], dtype="Int64"),

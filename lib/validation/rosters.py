@@ -1,7 +1,10 @@
 """Roster rules: each village or unit listed once, with figures that agree, and looked up by name.
 
 The `Thôn` and `Đơn vị` tabs are the lists every weekly report is checked against; `Roster` finds
-a typed name in them, forgiving case, tone placement and, with a warning, missing diacritics.
+a typed name in them, forgiving case, tone placement and, with a warning, missing diacritics. A row
+whose name is valid stays on the roster even when one of its figures is wrong: the cell keeps its
+error and the figure is left empty (so a rate needing it leaves the village out), but the village
+and its weekly reports never vanish.
 """
 
 from __future__ import annotations
@@ -44,7 +47,18 @@ def check_roster(read: TabRead | None, size_field: str, issues: Issues) -> TabRe
                     smartphone_households=fmt_int(smart),
                     households=fmt_int(total),
                 )
+    _keep_named_rows(read)
     return read
+
+
+def _keep_named_rows(read: TabRead) -> None:
+    """Accept again a row rejected only for its figures: the name is valid, the bad figures become empty."""
+    figures = {c.field for c in read.tab.columns if c.kind == schema.Kind.COUNT}
+    for row in read.rows:
+        if row.rejected and row.faults and row.values.get("key") and set(row.faults) <= figures:
+            row.rejected = False
+            for f in row.faults:
+                row.values[f] = None
 
 
 class Roster:
@@ -95,11 +109,11 @@ def _loose(name: object) -> str:
 
 
 def roster_frame(read: TabRead | None, tab: schema.Tab) -> pd.DataFrame:
-    """The accepted rows of a roster as a clean table: key, the tab's fields, sheet row."""
+    """The accepted rows of a roster as a clean table: key, the tab's fields, sheet row (a figure left empty is <NA>)."""
     fields = ["key"] + [c.field for c in tab.columns] + ["row"]
     records = [{**{f: r.values.get(f) for f in fields}, "row": r.number} for r in (read.rows if read else []) if not r.rejected]
     frame = pd.DataFrame(records, columns=fields)
     for col in tab.columns:
         if col.kind == schema.Kind.COUNT:
-            frame[col.field] = frame[col.field].astype("int64")
+            frame[col.field] = frame[col.field].astype("Int64")
     return frame

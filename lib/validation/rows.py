@@ -33,7 +33,8 @@ class Row:
     letters: dict[str, str]  # field -> column letter, shared by every row of a tab
     values: dict[str, object] = field(default_factory=dict)
     rejected: bool = False
-    duplicate: bool = False  # an identical copy of an earlier report: kept out of the figures, not an error
+    duplicate: bool = False  # replaced by a later row for the same week: kept out of the figures, not an error
+    faults: list[str] | None = None  # the fields an error was found in ("" for the row as a whole)
 
     @property
     def raw(self) -> dict[str, Cell]:
@@ -91,6 +92,9 @@ class Issues:
         number = row.number if row is not None else None
         if row is not None and message.severity == "error":
             row.rejected = True
+            if row.faults is None:
+                row.faults = []
+            row.faults.append(at.field or "")
         # message.render(**params, sheet=…), without a second call and dict: a workbook can hold 20.000 issues.
         params.update(sheet=at.sheet, header=at.header, cell=cell, row=number, where=place(at.sheet, number, at.header, cell))
         text = message.sentence.format_map(params)
