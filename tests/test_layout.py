@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 LIB = Path(__file__).resolve().parent.parent / "lib"
-# The imperative shell: where bytes come from and go (local files, Google, the snapshot store and the form's outbox in
-# it, the one write path to the Sheet, LibreOffice), the one pipeline over them, the command line and the one
+# The imperative shell: where bytes come from and go (local files, Google, the snapshot store's database, its history
+# and the form's outbox in it, the one write path to the Sheet, LibreOffice), the one pipeline over them, the command line and the one
 # Streamlit adapter. Every other module in lib/ (and in its packages, such as lib/validation/) is the pure core, a new one too.
 SHELL = {
     "sources",
@@ -15,7 +15,9 @@ SHELL = {
     "google_sheets",
     "live",
     "snapshots",
+    "store_db",
     "outbox",
+    "outbox_store",
     "sheets_append",
     "office",
     "pipeline",
@@ -63,3 +65,4 @@ def test_the_import_reader_sees_imports_inside_functions_and_from_packages():
     assert forbidden("lib.live") and forbidden("streamlit.testing.v1") and not forbidden("lib.history")
     core = {core_name(path) for path in CORE}
     assert {"workbook", "history", "validation/run", "validation/model", "metrics", "dashboard", "report", "config", "entry"} <= core
+    assert {"store_url", "snapshot_codec"} <= core and not {"store_db", "outbox_store"} & core
