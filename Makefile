@@ -26,7 +26,7 @@ test: $(STAMP)
 	$(VENV)/bin/python -m pytest
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy lib
 
 sample: $(STAMP)
 	$(VENV)/bin/python -m lib sample data/sample_son_giang.xlsx
