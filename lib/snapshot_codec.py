@@ -14,14 +14,15 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pandas as pd
+from pandas.api.typing import NAType
 
 from lib.validation.model import Dataset
-from lib.workbook import RawWorkbook
+from lib.workbook import Cell, RawWorkbook
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})  # JSON as they are: nearly every cell
 
 
-def _encode(value: object) -> object:
+def _encode(value: Cell) -> object:
     if value.__class__ in _PLAIN:
         return value
     if isinstance(value, dt.datetime):
@@ -38,8 +39,8 @@ def encoded_tabs(raw: RawWorkbook) -> dict[str, list[list[object]]]:
     return {t: [[_encode(v) for v in row] for row in rows] for t, rows in raw.tabs.items()}
 
 
-def _decode(value: object) -> object:
-    if isinstance(value, dict):
+def _decode(value: Any) -> Cell:  # a value as json.loads gives it
+    if isinstance(value, dict):  # tagged by _encode
         if "$dt" in value:
             return dt.datetime.fromisoformat(value["$dt"])
         if "$d" in value:
@@ -87,9 +88,9 @@ def unpack(blob: bytes, fetched_at: dt.datetime) -> RawWorkbook:
         raise ValueError(f"undecodable snapshot payload: {type(exc).__name__}") from None
 
 
-def _figure_text(value: object) -> str:
+def _figure_text(value: int | float | NAType | None) -> str:
     """A count as json.dumps writes it inside a list: '12', or 'null' for blank."""
-    return "null" if value is None or value is pd.NA or value != value else str(int(value))  # value != value: NaN
+    return "null" if value is None or isinstance(value, NAType) or value != value else str(int(value))  # value != value: NaN
 
 
 def facts(ds: Dataset) -> Iterable[tuple[str, str, str, str, str]]:
