@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
+from pandas.api.typing import NAType
 
 from lib import metrics, schema
 from lib.config import TIMEZONE
@@ -99,7 +100,7 @@ def _cells(line: VillageLine, number: str | None = None) -> tuple[str, ...]:
     )
 
 
-def _where(sheet: str, row: object, column: str, cell: str) -> str:
+def _where(sheet: str, row: int | float | NAType | None, column: str, cell: str) -> str:
     """Where a cell is, in words first: 'Báo cáo thôn, dòng 77, cột Số hộ đã cài đặt (C77)'."""
     if row is None or pd.isna(row):
         return f"Tab {sheet}" + (f", cột {column}" if column else "")
@@ -266,7 +267,7 @@ def build(board: Dashboard, week: dt.date, remarks: str | None = None, now: dt.d
             int(r["change"]),
             _note(r, target),
         )
-        for i, r in table.iterrows()
+        for i, (_, r) in enumerate(table.iterrows())
     )
     smart = sum(v.smartphone_households for v in lines)
     installed = sum(v.installed for v in lines)
@@ -334,8 +335,12 @@ def build(board: Dashboard, week: dt.date, remarks: str | None = None, now: dt.d
     )
     issues = week_issues(board, week)
     quality = _quality(issues, week)
+    errors = issues[issues["severity"] == "error"]
     fixes = tuple(
-        (str(r.who), _where(r.sheet, r.row, r.column, r.cell), str(r.message)) for r in issues[issues["severity"] == "error"].itertuples()
+        (str(who), _where(sheet, row, column, cell), str(message))
+        for who, sheet, row, column, cell, message in zip(
+            *(errors[c] for c in ("who", "sheet", "row", "column", "cell", "message")), strict=True
+        )
     )
     week_start = week - dt.timedelta(days=6)
     sections = (
