@@ -1,6 +1,8 @@
 """The arrows point one way: the pure core of lib/ never reaches an I/O adapter or Streamlit (read from the imports)."""
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -66,3 +68,11 @@ def test_the_import_reader_sees_imports_inside_functions_and_from_packages():
     core = {core_name(path) for path in CORE}
     assert {"workbook", "history", "validation/run", "validation/model", "metrics", "dashboard", "report", "config", "entry"} <= core
     assert {"store_url", "snapshot_codec"} <= core and not {"store_db", "outbox_store"} & core
+
+
+def test_lib_type_checks_clean_with_mypy():
+    """`make lint` runs mypy on lib/ (settings in pyproject.toml); the suite runs it too, so CI cannot skip it."""
+    pytest.importorskip("mypy", reason="mypy is in requirements.lock: install it to type-check lib/")
+    result = subprocess.run([sys.executable, "-m", "mypy", "lib"], cwd=LIB.parent, capture_output=True, text=True, timeout=600, check=False)
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    assert result.stdout.startswith("Success: no issues found"), result.stdout
