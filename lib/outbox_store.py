@@ -174,7 +174,11 @@ class Outbox(SnapshotStore):
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
-        return (_entry(found), False) if found is not None else (self.get(entry.id), True)  # type: ignore[return-value]
+        if found is not None:
+            return _entry(found), False
+        stored = self.get(entry.id)
+        assert stored is not None  # committed just above
+        return stored, True
 
     def get(self, entry_id: str) -> Entry | None:
         """One submission by id."""
