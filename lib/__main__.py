@@ -113,14 +113,15 @@ def _snapshot(config: SourceConfig) -> int:
 
 def _deliver_outbox(config: SourceConfig) -> None:
     """Send the report form's pending rows of this sheet (service account only); a line on stderr says what is still waiting."""
-    if config.kind != "google" or not config.credentials or not config.store_url:
+    credentials = config.credentials  # a local name, so the check below still holds inside the lambda
+    if config.kind != "google" or not credentials or not config.store_url:
         return
     from lib.outbox import Outbox, deliver_pending, writer_for
     from lib.snapshots import StoreError
 
     try:
         outbox = Outbox(config.store_url)
-        results = deliver_pending(outbox, lambda: writer_for(config.credentials), config.identity)
+        results = deliver_pending(outbox, lambda: writer_for(credentials), config.identity)
     except (StoreError, ValueError) as exc:
         print(f"Cảnh báo: không gửi được báo cáo đang chờ của biểu mẫu: {exc}", file=sys.stderr)
         return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -55,14 +56,14 @@ def _figure(
     yaxis: dict | None = None,
     shapes: list[dict] | None = None,
     notes: list[dict] | None = None,
-    **layout: object,
+    **layout: Any,
 ) -> go.Figure:
     """One figure built in one constructor call, the house layout merged with the chart's own.
 
     Traces, shapes and notes are plain dicts: plotly validates the whole figure once here, where
     add_trace / update_layout / add_vline each copied and revalidated it (about 10x the build time).
     """
-    base = {
+    base: dict[str, Any] = {  # plotly layout properties: each of its own type
         "separators": ",.",
         "height": height,
         "margin": {"l": 8, "r": 8, "t": 36, "b": 8},

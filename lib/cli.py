@@ -90,7 +90,7 @@ def writing(path: str) -> Iterator[None]:
         yield
     except OSError as exc:
         code = errno.errorcode.get(exc.errno or 0, "?")
-        template = WRITE_PROBLEMS.get(exc.errno, f"Không ghi được {{path}} (lỗi hệ thống {code}).")
+        template = WRITE_PROBLEMS.get(exc.errno or 0, f"Không ghi được {{path}} (lỗi hệ thống {code}).")
         raise CommandError(template.format(path=repr(path), folder=repr(os.path.dirname(path) or "."))) from exc
 
 

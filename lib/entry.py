@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -121,8 +122,7 @@ def layout(ds: Dataset, raw: RawWorkbook, kind: str) -> Layout | None:
     """The reports tab's layout in the cells `ds` was validated from, or None when the tab or its required columns are missing."""
     tab = _TABS[kind][1]
     title = ds.tab_titles.get(tab.name)
-    rows = raw.tabs.get(title) if title else None
-    if not rows:
+    if not title or not (rows := raw.tabs.get(title)):
         return None
     header_row, columns = header_columns(tab, rows)
     if header_row < 0 or any(c.required and c.field not in columns for c in tab.columns):
@@ -269,8 +269,7 @@ def _workbook(ds: Dataset, raw: RawWorkbook, subject: Subject, where: Layout, un
     tabs: dict[str, list[list[Cell]]] = {}
     for tab in schema.TABS:
         title = ds.tab_titles.get(tab.name)
-        rows = raw.tabs.get(title) if title else None
-        if rows is None:
+        if not title or (rows := raw.tabs.get(title)) is None:
             continue
         if tab.entity in ("config", "phase"):
             tabs[title] = rows
@@ -287,7 +286,11 @@ def _workbook(ds: Dataset, raw: RawWorkbook, subject: Subject, where: Layout, un
 
 def _issues(ds: Dataset) -> list[Issue]:
     columns = ["sheet", "row", "column", "cell", "severity", "code", "message", "value"]
-    return [Issue(*(None if v is pd.NA else v for v in rec)) for rec in ds.issues[columns].itertuples(index=False, name=None)]
+    return [Issue(*map(_none_for_na, rec)) for rec in ds.issues[columns].itertuples(index=False, name=None)]
+
+
+def _none_for_na(value: Any) -> Any:  # Any: a cell of the issues frame, as pandas gives it
+    return None if value is pd.NA else value
 
 
 def _identity(issue: Issue) -> tuple[object, ...]:

@@ -370,14 +370,14 @@ def overdue_list(frame: pd.DataFrame, as_of: dt.date, working_days: int = DEFAUL
     rows = annotate(frame, as_of, working_days)
     late = rows[rows["overdue"]].sort_values(["days_overdue", "id"], ascending=[False, True])
     keep = ["id", "field", "unit", "village", "deadline", "days_overdue"]
-    return [{k: (int(v) if k == "days_overdue" else v) for k, v in r.items()} for r in late[keep].to_dict("records")]
+    return [{str(k): (int(v) if k == "days_overdue" else v) for k, v in r.items()} for r in late[keep].to_dict("records")]
 
 
 def by_field(frame: pd.DataFrame, as_of: dt.date, working_days: int = DEFAULT_WORKING_DAYS) -> list[dict[str, object]]:
     """Per field (Giao thông, Môi trường…): received, resolved, on time, open and overdue, most received first."""
     rows = annotate(frame, as_of, working_days)
-    found = [
+    groups = sorted(rows.groupby("field", sort=False), key=lambda group: (-len(group[1]), ascii_key(str(group[0]))))  # most received first
+    return [
         {"field": name, **_counts(mine), "open": int((mine["state"] == Status.OPEN).sum()), "overdue_open": int(mine["overdue"].sum())}
-        for name, mine in rows.groupby("field", sort=False)
+        for name, mine in groups
     ]
-    return sorted(found, key=lambda r: (-int(r["received"]), ascii_key(r["field"])))

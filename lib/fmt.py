@@ -8,6 +8,11 @@ import math
 import pandas as pd
 
 
+def missing(value: object) -> bool:
+    """A blank scalar as pandas and the reader write one: None, pandas' NA or NaT, or a NaN float."""
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
+
+
 def fmt_int(value: float | int | None) -> str:
     """1234 → '1.234'; None/NaN/<NA> → '–'."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):

@@ -24,7 +24,7 @@ import urllib3
 
 from lib.google_link import LINK_TAB_TITLES, only_tab_title
 from lib.sources import FetchError, read_xlsx
-from lib.workbook import RawWorkbook
+from lib.workbook import RawWorkbook, Rows
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets.readonly",)
 SHEETS_API = "https://sheets.googleapis.com/v4/spreadsheets"
@@ -194,7 +194,7 @@ def get_body(
     try:
         if not response.ok:
             raise _Status(response.status_code, _retry_after(response.headers.get("Retry-After")))
-        chunks = []
+        chunks: list[bytes] = []
         while True:
             if clock() >= deadline:
                 raise _DeadlineExceeded
@@ -245,12 +245,12 @@ def parse_metadata(data: Any) -> SheetMetadata:
 _CELL_TYPES = frozenset({str, int, float, bool})
 
 
-def parse_values(data: Any, titles: list[str]) -> dict[str, list[list[object]]]:
+def parse_values(data: Any, titles: list[str]) -> dict[str, Rows]:
     """Each tab's rows from a batchGet answer, in the order asked; anything else is `_Malformed`."""
     ranges = data.get("valueRanges") if isinstance(data, dict) else None
     if not isinstance(ranges, list) or len(ranges) != len(titles):
         raise _Malformed("not one value range per tab")
-    tabs = {}
+    tabs: dict[str, Rows] = {}
     for title, value_range in zip(titles, ranges, strict=True):
         rows = value_range.get("values", []) if isinstance(value_range, dict) else None
         if not isinstance(rows, list) or not all(type(row) is list for row in rows):
@@ -312,7 +312,7 @@ class ServiceAccountReader:
             self._meta[key] = self._get_json(f"{self.api_root}/{key}", params, key, until, parse_metadata)
         return self._meta[key]
 
-    def _batch_get(self, key: str, titles: list[str], deadline: float) -> dict[str, list[list[object]]]:
+    def _batch_get(self, key: str, titles: list[str], deadline: float) -> dict[str, Rows]:
         params = {
             "valueRenderOption": "UNFORMATTED_VALUE",
             "dateTimeRenderOption": "SERIAL_NUMBER",

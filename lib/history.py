@@ -90,26 +90,17 @@ def history_issues(history: History | None, ds: Dataset) -> pd.DataFrame:
         "village": ds.tab_titles.get(schema.VILLAGE_REPORTS.name, schema.VILLAGE_REPORTS.name),
         "unit": ds.tab_titles.get(schema.UNIT_REPORTS.name, schema.UNIT_REPORTS.name),
     }
-    for change in history.changes.itertuples():
-        if change.noticed_at <= deadline(change.week):
+    changes = history.changes
+    for entity, name, week, old, new, noticed_at, kind in zip(
+        *(changes[column] for column in ("entity", "name", "week", "old", "new", "noticed_at", "kind")), strict=True
+    ):
+        if noticed_at <= deadline(week):
             continue  # corrected before the deadline: normal editing, not history
-        when = change.noticed_at.astimezone(TIMEZONE).strftime("%H:%M %d/%m/%Y")
-        label = "thôn" if change.entity == "village" else "đơn vị"
-        key = "history_changed:removed" if change.kind == "removed" else "history_changed"
-        text = MESSAGES[key].render(week=change.week, label=label, name=change.name, old=change.old, new=change.new, when=when)
-        records.append(
-            (
-                tabs[change.entity],
-                None,
-                "",
-                "",
-                "warning",
-                "history_changed",
-                text,
-                str(change.old),
-                change.name,
-            )
-        )
+        when = noticed_at.astimezone(TIMEZONE).strftime("%H:%M %d/%m/%Y")
+        label = "thôn" if entity == "village" else "đơn vị"
+        key = "history_changed:removed" if kind == "removed" else "history_changed"
+        text = MESSAGES[key].render(week=week, label=label, name=name, old=old, new=new, when=when)
+        records.append((tabs[entity], None, "", "", "warning", "history_changed", text, str(old), name))
     return pd.DataFrame(records, columns=columns)
 
 

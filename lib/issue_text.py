@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from lib.fmt import missing
 from lib.validation.messages import place
 
 
 def where(sheet: str, row: object, header: object, cell: object) -> str:
     """Where an issue is, from its record's fields (a missing row is None or pandas' NA)."""
-    number = None if row is None or pd.isna(row) else int(row)  # type: ignore[call-overload]
-    return place(str(sheet), number, "" if header is None or pd.isna(header) else str(header), str(cell or ""))
+    number = None if missing(row) else int(row)  # type: ignore[call-overload]
+    return place(str(sheet), number, "" if missing(header) else str(header), str(cell or ""))
 
 
 def what(message: str, sheet: str, row: object, header: object, cell: object) -> str:

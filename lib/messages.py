@@ -8,7 +8,7 @@ from urllib.parse import quote
 import pandas as pd
 
 from lib.dashboard import Dashboard
-from lib.fmt import fmt_date, fmt_int, fmt_pct, fmt_pp
+from lib.fmt import fmt_date, fmt_int, fmt_pct, fmt_pp, missing
 from lib.normalize import name_key
 from lib.vi_sort import by_name
 
@@ -104,5 +104,5 @@ def village_fixes(issues: pd.DataFrame, name: str, base_url: str = "") -> str:
 
 
 def _fix_line(number: int, message: object, value: object) -> str:
-    typed = "" if value is None or pd.isna(value) or str(value) == "" else f" Trong ô đang ghi: “{value}”."
+    typed = "" if missing(value) or str(value) == "" else f" Trong ô đang ghi: “{value}”."
     return f"{number}. {message}{typed}"

@@ -267,7 +267,7 @@ def build(board: Dashboard, week: dt.date, remarks: str | None = None, now: dt.d
             int(r["change"]),
             _note(r, target),
         )
-        for i, r in table.iterrows()
+        for i, (_, r) in enumerate(table.iterrows())
     )
     # Each rate leaves out, on both sides, the villages whose denominator is unknown.
     smart = sum(v.smartphone_households for v in lines if v.smartphone_households is not None)

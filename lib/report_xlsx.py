@@ -91,17 +91,18 @@ def report_xlsx(report: WeeklyReport) -> bytes:
         (6, 30, 24, 10, 12, 10, 10),
     )
     frame = report.units.sort_values(["meets_target", "rate", "name"], key=by_name, kind="stable") if len(report.units) else report.units
-    for i, row in enumerate(frame.itertuples(), start=1):
+    columns = ("name", "group", "staff", "installed", "rate", "needed")
+    for i, (name, group, staff, installed, rate, needed) in enumerate(zip(*(frame[c] for c in columns), strict=True), start=1):
         _row(
             units,
             [
                 i,
-                row.name,
-                row.group or "",
-                None if pd.isna(row.staff) else int(row.staff),
-                int(row.installed),
-                float(row.rate) if row.rate == row.rate else None,
-                int(row.needed),
+                name,
+                group or "",
+                None if pd.isna(staff) else int(staff),
+                int(installed),
+                float(rate) if rate == rate else None,
+                int(needed),
             ],
             {2, 3},
             formats={6: "0.0%"},

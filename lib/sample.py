@@ -15,6 +15,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from lib.workbook import Cell, Rows
+
 FIRST_REPORT = dt.date(2026, 4, 16)  # the first Thursday of the campaign
 
 VILLAGE_NAMES = {
@@ -88,20 +90,20 @@ def _unit_rows(count: int) -> list[tuple[str, str, int]]:
     return UNITS + [(f"Đơn vị {i}", "Khối khác", 10 + i % 30) for i in range(len(UNITS), count)]
 
 
-def build(spec: SampleSpec) -> dict[str, list[list[object]]]:
+def build(spec: SampleSpec) -> dict[str, Rows]:
     """The sample as plain rows per tab (title rows and header included), ready to write."""
     rng = random.Random(spec.seed)
     weeks = [FIRST_REPORT + dt.timedelta(days=7 * w) for w in range(spec.weeks)]
-    villages = []
+    villages: list[tuple[str, str, int, int, str, str]] = []
     for name, commune in _village_names(spec.villages):
         households = rng.randint(80, 300)
         smart = round(households * rng.uniform(0.65, 0.80))
-        villages.append([name, commune, households, smart, f"Trưởng thôn {name.split()[-1]}", ""])
-    reports: list[list[object]] = []
+        villages.append((name, commune, households, smart, f"Trưởng thôn {name.split()[-1]}", ""))
+    reports: Rows = []
     silent = {3, 11} if spec.villages > 11 else set()
     stalled = 7 if spec.villages > 7 else None
     late_starter = 15 if spec.villages > 15 else None
-    for v, (name, _, _households, smart, _, _) in enumerate(villages):
+    for v, (village, _, _households, smart, _, _) in enumerate(villages):
         final = rng.uniform(0.72, 0.97) if v % 5 else rng.uniform(0.45, 0.70)
         speed, midpoint = rng.uniform(0.45, 0.9), rng.uniform(1.5, 5.0) + (4 if v == late_starter else 0)
         accounts_per_house = rng.uniform(1.1, 1.6)
@@ -112,8 +114,8 @@ def build(spec: SampleSpec) -> dict[str, list[list[object]]]:
                 continue  # has not reported yet this week
             t = min(w, 4) if v == stalled else w
             installed = round(smart * final / (1 + math.exp(-speed * (t - midpoint))))
-            reports.append([week, name, installed, round(installed * accounts_per_house), installed // 9, ""])
-    unit_reports: list[list[object]] = []
+            reports.append([week, village, installed, round(installed * accounts_per_house), installed // 9, ""])
+    unit_reports: Rows = []
     units = _unit_rows(spec.units)
     for u, (name, _, staff) in enumerate(units):
         for w, week in enumerate(weeks):
@@ -121,26 +123,31 @@ def build(spec: SampleSpec) -> dict[str, list[list[object]]]:
             if u == 13 and w < 10:
                 share = min(share, 0.93)  # a school that lagged for weeks
             unit_reports.append([week, name, math.floor(staff * share), ""])
+    village_rows: Rows = [list(row) for row in villages]  # lists: the planted mistakes retype a few cells
     if spec.mistakes:
-        _plant_mistakes(villages, reports, unit_reports, weeks)
-    title = ["ỦY BAN NHÂN DÂN XÃ SƠN GIANG"]
+        _plant_mistakes(village_rows, reports, unit_reports, weeks)
+    title: list[Cell] = ["ỦY BAN NHÂN DÂN XÃ SƠN GIANG"]
     return {
-        "Thôn": [
-            title,
-            ["DANH SÁCH THÔN (DỮ LIỆU MẪU)"],
-            [],
-            ["STT", "Tên thôn", "Xã cũ", "Tổng số hộ", "Số hộ có điện thoại thông minh", "Trưởng thôn", "Ghi chú"],
-        ]
-        + [[i + 1, *row] for i, row in enumerate(villages)],
-        "Báo cáo thôn": [
-            title,
-            ["BÁO CÁO KẾT QUẢ CÀI ĐẶT ỨNG DỤNG I-HATINH THEO TUẦN (DỮ LIỆU MẪU)"],
-            [],
-            ["Ngày báo cáo", "Tên thôn", "Số hộ đã cài đặt", "Số tài khoản đã đăng ký", "Số phản ánh đã gửi", "Ghi chú"],
-        ]
-        + reports,
-        "Đơn vị": [["Tên đơn vị", "Nhóm", "Tổng số cán bộ", "Ghi chú"]] + [[n, g, s, ""] for n, g, s in units],
-        "Báo cáo đơn vị": [["Ngày báo cáo", "Tên đơn vị", "Số cán bộ đã cài đặt", "Ghi chú"]] + unit_reports,
+        "Thôn": _tab(
+            [
+                title,
+                ["DANH SÁCH THÔN (DỮ LIỆU MẪU)"],
+                [],
+                ["STT", "Tên thôn", "Xã cũ", "Tổng số hộ", "Số hộ có điện thoại thông minh", "Trưởng thôn", "Ghi chú"],
+            ],
+            [[i + 1, *row] for i, row in enumerate(village_rows)],
+        ),
+        "Báo cáo thôn": _tab(
+            [
+                title,
+                ["BÁO CÁO KẾT QUẢ CÀI ĐẶT ỨNG DỤNG I-HATINH THEO TUẦN (DỮ LIỆU MẪU)"],
+                [],
+                ["Ngày báo cáo", "Tên thôn", "Số hộ đã cài đặt", "Số tài khoản đã đăng ký", "Số phản ánh đã gửi", "Ghi chú"],
+            ],
+            reports,
+        ),
+        "Đơn vị": _tab([["Tên đơn vị", "Nhóm", "Tổng số cán bộ", "Ghi chú"]], [[n, g, s, ""] for n, g, s in units]),
+        "Báo cáo đơn vị": _tab([["Ngày báo cáo", "Tên đơn vị", "Số cán bộ đã cài đặt", "Ghi chú"]], unit_reports),
         "Cấu hình": [
             ["Mục", "Giá trị"],
             ["Tên xã", "Sơn Giang"],
@@ -159,21 +166,24 @@ def build(spec: SampleSpec) -> dict[str, list[list[object]]]:
     }
 
 
-def _plant_mistakes(
-    villages: list[list[object]], reports: list[list[object]], unit_reports: list[list[object]], weeks: list[dt.date]
-) -> None:
-    """The handful of things real village heads type, so the issues list shows what it catches."""
-    by_name: dict[object, list[list[object]]] = {}
-    for row in reports:
-        by_name.setdefault(row[1], []).append(row)
+def _tab(head: Rows, body: Rows) -> Rows:
+    """A tab's rows: its title and header rows, then the figures."""
+    return head + body
 
-    def row_of(village: int, week: int) -> list[object] | None:
+
+def _plant_mistakes(villages: Rows, reports: Rows, unit_reports: Rows, weeks: list[dt.date]) -> None:
+    """The handful of things real village heads type, so the issues list shows what it catches."""
+    by_name: dict[Cell, Rows] = {}
+    for report in reports:
+        by_name.setdefault(report[1], []).append(report)
+
+    def row_of(village: int, week: int) -> list[Cell] | None:
         if village >= len(villages):
             return None
         rows = [r for r in by_name.get(villages[village][0], []) if r[0] == weeks[week % len(weeks)]]
         return rows[0] if rows else None
 
-    def set_row(village: int, week: int, column: int, value: object) -> None:
+    def set_row(village: int, week: int, column: int, value: Cell) -> None:
         if (row := row_of(village, week)) is not None:
             row[column] = value
 
@@ -195,15 +205,16 @@ def _plant_mistakes(
         villages[9][2] = f"{villages[9][2]} hộ"  # a unit typed after the number: understood
     if (row := row_of(10, 14)) is not None:
         reports.append(list(row))  # the same row pasted twice: warning, counted once
-    if (row := row_of(12, 15)) is not None:
-        row[2] = max(int(row[2]) - 9, 0)  # type: ignore[call-overload]  # typed lower than last week: warning
+    if (row := row_of(12, 15)) is not None and isinstance(row[2], int):
+        row[2] = max(row[2] - 9, 0)  # typed lower than last week: warning
     if n > 13:
-        smart = int(villages[13][3])  # type: ignore[call-overload]
+        smart = villages[13][3]
+        assert isinstance(smart, int)  # the smartphone count, generated as a number
         set_row(13, len(weeks) - 1, 2, smart + 4)  # more than the smartphone count: shown above 100 %
     reports.append([weeks[5 % len(weeks)], "Thôn Mới", 12, "", "", "thôn chưa có trong danh sách"])  # unknown village
-    for row in reports:
-        if isinstance(row[0], dt.date) and row[0] in weeks[20:24]:
-            row[0] = row[0].strftime("%d/%m/%Y")  # dates typed as text, as many do
+    for report in reports:
+        if isinstance(report[0], dt.date) and report[0] in weeks[20:24]:
+            report[0] = report[0].strftime("%d/%m/%Y")  # dates typed as text, as many do
     unit_reports.append([weeks[3 % len(weeks)], "Truong THCS Son Giang", 31, ""])  # no diacritics
 
 

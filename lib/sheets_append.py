@@ -107,8 +107,8 @@ class SheetWriter:
     def append(self, target: AppendTarget, deadline: float) -> str:
         """One values:append of the row; returns the range Google says it wrote."""
         if target.id_header_missing:
-            body = {"range": target.id_header_range, "majorDimension": "ROWS", "values": [[ID_HEADER]]}
-            self._json("PUT", target.key, target.id_header_range, "", {"valueInputOption": "RAW"}, body, deadline)
+            header = {"range": target.id_header_range, "majorDimension": "ROWS", "values": [[ID_HEADER]]}
+            self._json("PUT", target.key, target.id_header_range, "", {"valueInputOption": "RAW"}, header, deadline)
         values = [list(target.row[target.first_column :])]
         params = {"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS", "includeValuesInResponse": "false"}
         body = {"range": target.append_range, "majorDimension": "ROWS", "values": values}

@@ -10,7 +10,7 @@ import datetime as dt
 import pandas as pd
 
 from lib.config import Phase
-from lib.fmt import fmt_date, fmt_int, fmt_pct
+from lib.fmt import fmt_date, fmt_int, fmt_pct, missing
 from lib.phases import village_phases
 from lib.status import OVER_VILLAGE, label, status
 from lib.vi_sort import by_name, vi_sorted
@@ -90,7 +90,7 @@ NOT_APPLICABLE = "không áp dụng"  # 0 smartphone households: no rate, no tar
 
 def need_text(needed: int, smart: object) -> str:
     """What a village still needs: 'cần thêm 12 hộ', 'đạt', or why no target applies to it."""
-    if pd.isna(smart):
+    if missing(smart):
         return NO_DENOMINATOR
     if smart == 0:
         return NOT_APPLICABLE
@@ -99,7 +99,7 @@ def need_text(needed: int, smart: object) -> str:
 
 def village_status(rate: float, smart: object, target: float) -> str:
     """A village's status label, or why it has none (smartphone households unknown or 0)."""
-    if pd.isna(smart):
+    if missing(smart):
         return "Thiếu số hộ có ĐTTM"
     if smart == 0:
         return "Không áp dụng"

@@ -17,7 +17,10 @@ import re
 import sys
 import zipfile
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, cast
+
+if TYPE_CHECKING:  # only for the checker: this module imports nothing of lib, to start fast
+    from lib.workbook import Cell, Rows
 
 MB = 1024 * 1024
 
@@ -233,7 +236,7 @@ def scan_sheet(book: zipfile.ZipFile, tab: str, member: str, limits: Limits) -> 
 # --- cells --------------------------------------------------------------------------------
 
 
-def read_tabs(data: bytes, limits: Limits) -> tuple[dict[str, list[list[object]]], list[str]]:
+def read_tabs(data: bytes, limits: Limits) -> tuple[dict[str, Rows], list[str]]:
     """Every tab as rows of cell values (merged ranges filled), and the names of the hidden tabs."""
     if len(data) > limits.file_bytes:
         raise Refused(f"tệp nặng {vn_mb(len(data))}, quá giới hạn {vn_mb(limits.file_bytes)}.")
@@ -252,15 +255,15 @@ def read_tabs(data: bytes, limits: Limits) -> tuple[dict[str, list[list[object]]
         ) from None
     visible = python_calamine.SheetVisibleEnum.Visible
     hidden = [m.name for m in metadata if m.visible != visible]
-    tabs: dict[str, list[list[object]]] = {}
+    tabs: dict[str, Rows] = {}
     # One object per distinct text and date: a village's name and a week's date repeat in every
     # weekly row, and the answer pickles each distinct object once (measured: 4× faster to load).
-    seen: dict[object, object] = {}
+    seen: dict[Cell, Cell] = {}
     total = 0
     for name in workbook.sheet_names:
         try:
             sheet = workbook.get_sheet_by_name(name)
-            rows = sheet.to_python(skip_empty_area=False)
+            rows = cast("Rows", sheet.to_python(skip_empty_area=False))  # ours to change in place: blanks become None
             merged = sheet.merged_cell_ranges or []
         except Exception as exc:
             raise Refused(f"không đọc được tab '{name}' ({type(exc).__name__}).") from None
@@ -272,22 +275,21 @@ def read_tabs(data: bytes, limits: Limits) -> tuple[dict[str, list[list[object]]
             )
         for r, row in enumerate(rows):  # in place: a second copy of a province-size sheet would cost ~20 MB more
             for i, v in enumerate(row):
-                kind = type(v)
-                if kind is str:
+                if type(v) is str:
                     if len(v) > limits.text_chars:
                         raise Refused(
                             f"ô {column_letter(i)}{r + 1} của tab '{name}' chứa {vn_int(len(v))} ký tự, "
                             f"quá giới hạn {vn_int(limits.text_chars)} ký tự của một ô. Hãy xoá hoặc rút ngắn ô đó."
                         )
                     row[i] = seen.setdefault(v, v) if v else None
-                elif v is not None and kind is not float and kind is not int and kind is not bool:
+                elif v is not None and (kind := type(v)) is not float and kind is not int and kind is not bool:
                     row[i] = seen.setdefault(v, v)  # a date never equals a text or a datetime
         fill_merged(rows, merged, name, limits)
         tabs[name] = rows
     return tabs, hidden
 
 
-def fill_merged(rows: list[list[object]], ranges: list[tuple[tuple[int, int], tuple[int, int]]], tab: str, limits: Limits) -> None:
+def fill_merged(rows: Rows, ranges: list[tuple[tuple[int, int], tuple[int, int]]], tab: str, limits: Limits) -> None:
     """Copy a merged range's value into every cell it covers (what the person sees), within the data area.
 
     A merge past the last row or column with data adds nothing to read, so it is clipped there:

@@ -1,13 +1,15 @@
 """The arrows point one way: the pure core of lib/ never reaches an I/O adapter or Streamlit (read from the imports)."""
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 LIB = Path(__file__).resolve().parent.parent / "lib"
-# The imperative shell: where bytes come from and go (local files, Google, the snapshot store and the form's outbox in
-# it, the one write path to the Sheet, LibreOffice), the one pipeline over them, the command line and the one
+# The imperative shell: where bytes come from and go (local files, Google, the snapshot store's database, its history
+# and the form's outbox in it, the one write path to the Sheet, LibreOffice), the one pipeline over them, the command line and the one
 # Streamlit adapter. Every other module in lib/ (and in its packages, such as lib/validation/) is the pure core, a new one too.
 SHELL = {
     "sources",
@@ -15,7 +17,9 @@ SHELL = {
     "google_sheets",
     "live",
     "snapshots",
+    "store_db",
     "outbox",
+    "outbox_store",
     "sheets_append",
     "office",
     "pipeline",
@@ -63,3 +67,12 @@ def test_the_import_reader_sees_imports_inside_functions_and_from_packages():
     assert forbidden("lib.live") and forbidden("streamlit.testing.v1") and not forbidden("lib.history")
     core = {core_name(path) for path in CORE}
     assert {"workbook", "history", "validation/run", "validation/model", "metrics", "dashboard", "report", "config", "entry"} <= core
+    assert {"store_url", "snapshot_codec"} <= core and not {"store_db", "outbox_store"} & core
+
+
+def test_lib_type_checks_clean_with_mypy():
+    """`make lint` runs mypy on lib/ (settings in pyproject.toml); the suite runs it too, so CI cannot skip it."""
+    pytest.importorskip("mypy", reason="mypy is in requirements.lock: install it to type-check lib/")
+    result = subprocess.run([sys.executable, "-m", "mypy", "lib"], cwd=LIB.parent, capture_output=True, text=True, timeout=600, check=False)
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    assert result.stdout.startswith("Success: no issues found"), result.stdout

@@ -15,7 +15,8 @@ from lib import live, metrics, pipeline
 from lib.config import TIMEZONE
 from lib.history import History, history_issues, timeliness
 from lib.sample import SampleSpec, build
-from lib.snapshots import SnapshotStore, content_hash
+from lib.snapshot_codec import content_hash
+from lib.snapshots import SnapshotStore
 from lib.sources import FetchError
 from lib.validation.run import validate
 
@@ -137,7 +138,7 @@ os._exit(9)  # killed before COMMIT
 
 
 def test_store_urls():
-    from lib.snapshots import redact, store_kind, store_path
+    from lib.store_url import redact, store_kind, store_path
 
     assert store_path("sqlite:///data/x.sqlite") == Path("data/x.sqlite")
     assert store_path("sqlite:////tmp/x.sqlite") == Path("/tmp/x.sqlite")
@@ -186,7 +187,7 @@ def shows_no_password(text: str) -> bool:
 
 @pytest.mark.parametrize(("url", "server", "database"), PASSWORD_SHAPES)
 def test_a_store_address_is_shown_as_its_host_and_database_only(url, server, database):
-    from lib.snapshots import redact, store_label
+    from lib.store_url import redact, store_label
 
     shown, label = redact(url), store_label(url)  # never raises, whatever was typed
     assert shows_no_password(shown) and shows_no_password(label)

@@ -34,7 +34,7 @@ elif now.loaded is not None and not now.loaded.fresh:
 else:
     st.success("Đọc được số liệu.", icon="✅")
 if config is not None and config.store_url:
-    from lib.snapshots import redact, store_kind
+    from lib.store_url import redact, store_kind
 
     try:
         where = "PostgreSQL dùng chung" if store_kind(config.store_url) == "postgresql" else "tệp SQLite trên máy chủ"

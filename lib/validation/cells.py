@@ -72,7 +72,7 @@ def _choose_tab(tab: schema.Tab, matches: list[str], keys: dict[str, str], hidde
 
 
 def _find_header(tab: schema.Tab, rows: Rows) -> tuple[int, dict[int, schema.Column]]:
-    best_row, best = -1, {}
+    best_row, best = -1, dict[int, schema.Column]()
     for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         found: dict[int, schema.Column] = {}
         for c, value in enumerate(row):
@@ -112,7 +112,9 @@ def _read_tab(tab: schema.Tab, title: str, rows: Rows, issues: Issues, today: dt
     name_index = columns.get(name_field) if name_field else None
     # Each distinct value of a column is judged once (a village's name repeats every week, a
     # week's date for every village): the loop below is then a dictionary lookup per cell.
-    parsers = [(col, col.field, columns[col.field], {}) for col in tab.columns if col.field in letters]
+    parsers: list[tuple[schema.Column, str, int, dict[tuple[type, Cell], tuple[object, str | None, str]]]] = [
+        (col, col.field, columns[col.field], {}) for col in tab.columns if col.field in letters
+    ]
     unmapped = [col.field for col in tab.columns if col.field not in letters]
     limit = ROSTER_ROWS if tab.entity in ("village", "unit") else None
     for r in range(header_row + 1, len(rows)):
@@ -124,7 +126,7 @@ def _read_tab(tab: schema.Tab, title: str, rows: Rows, issues: Issues, today: dt
             issues.add("too_many_rows", at=At(title), limit=fmt_int(limit), label=tab.label, first_unread=r + 1)
             break
         record = Row(r + 1, row, columns, letters)
-        if name_index is not None and name_index < width and ascii_key(row[name_index]) in _TOTAL_ROW_KEYS:
+        if name_field and name_index is not None and name_index < width and ascii_key(row[name_index]) in _TOTAL_ROW_KEYS:
             issues.add("total_row_skipped", at=read.at(record, name_field), value=row[name_index])
             continue
         values = record.values

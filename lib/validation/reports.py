@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from typing import cast
 
 import pandas as pd
 
@@ -190,8 +191,9 @@ def report_frame(read: TabRead | None, entity: str) -> pd.DataFrame:
             "first_date": [r.values.get("first_date", r.values["date"]) for r in kept],
             "week": [r.values["week"] for r in kept],
             "installed": pd.array([r.values["installed"] for r in kept], dtype="int64"),
-            "accounts": pd.array([r.values.get("accounts") for r in kept], dtype="Int64"),
-            "reports_sent": pd.array([r.values.get("reports_sent") for r in kept], dtype="Int64"),
+            # cast: the checker sees dict[str, object]; a count column's clean values are int or None.
+            "accounts": pd.array(cast("list[int | None]", [r.values.get("accounts") for r in kept]), dtype="Int64"),
+            "reports_sent": pd.array(cast("list[int | None]", [r.values.get("reports_sent") for r in kept]), dtype="Int64"),
             "note": [r.values.get("note") for r in kept],
             "row": [r.number for r in kept],
         }

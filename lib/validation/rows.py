@@ -88,8 +88,8 @@ class Issues:
         message = MESSAGES[key]
         row = at.row
         letter = row.letters.get(at.field) if row is not None and at.field else None
-        cell = f"{letter}{row.number}" if letter else ""  # row.cells[at.field], without building every address
         number = row.number if row is not None else None
+        cell = f"{letter}{number}" if letter else ""  # row.cells[at.field], without building every address
         if row is not None and message.severity == "error":
             row.rejected = True
             if row.faults is None:
@@ -112,7 +112,8 @@ class Issues:
 
     def weeks(self) -> list[dt.date | None]:
         """The report week of each issue's row, when its date was read: the weekly report lists only its week's issues."""
-        return [row.values.get("week") if row is not None else None for row in self.rows]
+        weeks = (row.values.get("week") if row is not None else None for row in self.rows)
+        return [week if isinstance(week, dt.date) else None for week in weeks]
 
     def frame(self) -> pd.DataFrame:
         """The issues as the contract's table (ISSUE_COLUMNS, then "subject" and "week")."""

@@ -20,6 +20,7 @@ def read_campaign(config: TabRead | None, phases: TabRead | None, issues: Issues
     values: dict[str, object] = {}
     by_key = {header_key(s.label): s for s in schema.SETTINGS}
     for row in config.rows if config else []:
+        assert config is not None  # for the type checker: rows come only from the tab
         item = row.values.get("item")
         setting = by_key.get(header_key(item))
         if setting is None:
@@ -37,6 +38,7 @@ def read_campaign(config: TabRead | None, phases: TabRead | None, issues: Issues
         values[setting.field] = parsed.value
     accepted: list[Phase] = []
     for row in phases.rows if phases else []:
+        assert phases is not None  # for the type checker: rows come only from the tab
         start, end = row.values.get("start"), row.values.get("end")
         if row.rejected:
             continue
