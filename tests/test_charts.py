@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from conftest import D1, D2, REPORTS, check
-from lib import charts, dashboard
+from lib import chart_style, charts, dashboard
 from lib.config import DEFAULT_PHASES
 from lib.history import TIMELINESS_LABEL, timeliness
 from lib.status import STATUS_COLOUR
@@ -231,7 +231,7 @@ def test_the_ranking_leaves_room_for_its_longest_label_at_phone_width(board):
     top = layout["xaxis"]["range"][1]
     assert top >= max(bar["x"]) and labels["cliponaxis"] is False
     names = max(charts.text_px(n) for n in bar["y"])
-    plot = charts.PHONE_WIDTH_PX - 8 - 10 - names - layout["margin"]["r"]
+    plot = chart_style.PHONE_WIDTH_PX - 8 - 10 - names - layout["margin"]["r"]
     for start, text in zip(labels["x"], labels["text"], strict=True):
         assert start / top * plot + charts.text_px(text) <= plot + layout["margin"]["r"]  # ends inside the figure
 
@@ -252,7 +252,7 @@ def test_the_officials_chart_keeps_100_percent_whole_at_the_right_edge(board):
     ],
 )
 def test_labels_that_would_touch_go_to_another_row(spans, rows):
-    assert charts.label_rows(spans) == rows
+    assert chart_style.label_rows(spans) == rows
 
 
 def test_phase_names_sit_above_the_plot_and_never_overlap_at_phone_width():
@@ -262,7 +262,7 @@ def test_phase_names_sit_above_the_plot_and_never_overlap_at_phone_width():
     assert len(names) == 3
     assert all(a["yref"] == "paper" and a["y"] == 1 and a["yanchor"] == "bottom" for a in names)  # above the lines
     first = dt.date(2026, 4, 16) - dt.timedelta(days=3)
-    per_day = charts.TREND_PLOT_PX / (dt.date(2026, 11, 26) + dt.timedelta(days=4) - first).days
+    per_day = chart_style.TREND_PLOT_PX / (dt.date(2026, 11, 26) + dt.timedelta(days=4) - first).days
     placed = []
     for a in names:
         edge = (dt.date.fromisoformat(a["x"]) - first).days * per_day
@@ -272,9 +272,9 @@ def test_phase_names_sit_above_the_plot_and_never_overlap_at_phone_width():
         for other_row, other_left, other_right in placed[i + 1 :]:
             assert row != other_row or right <= other_left or other_right <= left
     rows = len({row for row, _, _ in placed})
-    assert rows == 3 and layout["margin"]["t"] >= rows * charts.PHASE_ROW_PX
+    assert rows == 3 and layout["margin"]["t"] >= rows * chart_style.PHASE_ROW_PX
     target = layout["annotations"][0]
-    assert target["text"] == "Chỉ tiêu 70 %" and target["bgcolor"] == charts.PAPER  # readable wherever a line passes
+    assert target["text"] == "Chỉ tiêu 70 %" and target["bgcolor"] == chart_style.PAPER  # readable wherever a line passes
     assert layout["legend"]["y"] < 0  # the legend went below, leaving the top to the phase names
 
 
