@@ -1,0 +1,96 @@
+"""The `Phản ánh` figures every output shares: `check --json`, the screen, the overview card, the Thursday report.
+
+Pure: a validated Dataset in, plain data out. The as-of date is the dataset's `today` (`--today` on the command
+line); the deadline in working days and the on-time target come from `Cấu hình` (`Campaign`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+
+from lib import field_reports as rules
+from lib.validation.model import Dataset
+
+RATES = ("on_time_rate", "satisfied_rate", "per_100_households")
+
+
+def has_tab(ds: Dataset) -> bool:
+    """True when the workbook has a `Phản ánh` tab (even one whose rows could not be read)."""
+    return ds.field_reports is not None
+
+
+def households(ds: Dataset) -> dict[str, int]:
+    """Each roster village's households: the denominator of reports per 100 households."""
+    return {str(n): int(h) for n, h in zip(ds.villages["name"], ds.villages["households"], strict=True)}
+
+
+def summary(ds: Dataset) -> dict[str, Any] | None:
+    """The contract's `field_reports` block as of `ds.today`, rates rounded to 6 places; None without the tab."""
+    if ds.field_reports is None:
+        return None
+    found = rules.handling_summary(ds.field_reports, ds.today, households(ds), ds.campaign.report_working_days)
+    return _rounded(found)
+
+
+def _rounded(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: (round(v, 6) if k in RATES and isinstance(v, float) else _rounded(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rounded(v) for v in value]
+    return value
+
+
+def check_block(ds: Dataset) -> dict[str, Any]:
+    """`{"field_reports": …}` for `check --json` when the tab exists, else nothing (the key is left out)."""
+    found = summary(ds)
+    return {} if found is None else {"field_reports": found}
+
+
+def annotated(ds: Dataset, as_of: dt.date | None = None) -> pd.DataFrame:
+    """Every report sent by `as_of` (default `ds.today`) with its deadline, state, on-time and overdue flags."""
+    frame = ds.field_reports if ds.field_reports is not None else pd.DataFrame(columns=_columns())
+    return rules.annotate(frame, as_of or ds.today, ds.campaign.report_working_days)
+
+
+def _columns() -> list[str]:
+    from lib.field_report_rows import FRAME_COLUMNS
+
+    return FRAME_COLUMNS
+
+
+def week_by_unit(ds: Dataset, week: dt.date) -> pd.DataFrame:
+    """Per unit, for the report week ending `week`: received and resolved (on time) in the week, and overdue at its end."""
+    as_of = min(week, ds.today)
+    rows = annotated(ds, as_of)
+    start = week - dt.timedelta(days=6)
+    sent = [start <= d <= week for d in rows["day"]]
+    done = [
+        r == rules.Status.RESOLVED and c is not None and start <= c <= week for r, c in zip(rows["state"], rows["completed"], strict=True)
+    ]
+    rows = rows.assign(in_week=sent, done_in_week=done)
+    found = [
+        {
+            "unit": name,
+            "received": int(mine["in_week"].sum()),
+            "resolved": int(mine["done_in_week"].sum()),
+            "resolved_on_time": int((mine["done_in_week"] & mine["on_time"]).sum()),
+            "overdue_open": int(mine["overdue"].sum()),
+        }
+        for name, mine in rows.groupby("unit", sort=False)
+    ]
+    table = pd.DataFrame(found, columns=["unit", "received", "resolved", "resolved_on_time", "overdue_open"])
+    table = table[(table[["received", "resolved", "overdue_open"]] > 0).any(axis=1)]
+    return table.sort_values(["overdue_open", "received", "unit"], ascending=[False, False, True], kind="stable").reset_index(drop=True)
+
+
+def units(ds: Dataset) -> pd.DataFrame:
+    """Each unit's handling as of `ds.today`: received, resolved, on time, rate, overdue, median days, whether it meets the target."""
+    found = summary(ds)
+    columns = ["name", "received", "resolved", "resolved_on_time", "on_time_rate", "overdue_open", "median_days"]
+    table = pd.DataFrame(found["units"] if found else [], columns=columns)
+    target = ds.campaign.on_time_target
+    table["meets_target"] = [r is not None and r == r and r >= target - 1e-9 for r in table["on_time_rate"]]
+    return table
