@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from lib import field_reports as rules
+from lib.normalize import ascii_key
 from lib.validation.model import Dataset
 
 RATES = ("on_time_rate", "satisfied_rate", "per_100_households")
@@ -89,8 +90,61 @@ def week_by_unit(ds: Dataset, week: dt.date) -> pd.DataFrame:
 def units(ds: Dataset) -> pd.DataFrame:
     """Each unit's handling as of `ds.today`: received, resolved, on time, rate, overdue, median days, whether it meets the target."""
     found = summary(ds)
+    return units_of(found or {"units": []}, ds.campaign.on_time_target)
+
+
+def choices(ds: Dataset) -> dict[str, list[str]]:
+    """What the screen's filters offer: the units, fields and villages the reports name (as first spelled), sorted."""
+    rows = annotated(ds)
+    villages = sorted({str(v) for v in rows["village"] if isinstance(v, str) and v}, key=ascii_key)
+    return {
+        "unit": sorted(set(rows["unit"]), key=ascii_key),
+        "field": sorted(set(rows["field"]), key=ascii_key),
+        "village": villages,
+    }
+
+
+def chosen(ds: Dataset, units: tuple[str, ...] = (), fields: tuple[str, ...] = (), villages: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The reports (FRAME_COLUMNS, names as first spelled) of the chosen units, fields and villages; an empty choice keeps all."""
+    rows = annotated(ds)
+    keep = pd.Series(True, index=rows.index)
+    for column, picked in (("unit", units), ("field", fields), ("village", villages)):
+        if picked:
+            keep &= rows[column].isin(picked)
+    return rows[keep][_columns()].reset_index(drop=True)
+
+
+def overdue_table(frame: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
+    """The overdue list as a table, worst first: id, field, unit, village, deadline, days overdue (never anything personal)."""
+    found = rules.overdue_list(frame, ds.today, ds.campaign.report_working_days)
+    return pd.DataFrame(found, columns=["id", "field", "unit", "village", "deadline", "days_overdue"])
+
+
+def weekly_table(frame: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
+    """Received, resolved and resolved on time per report week."""
+    return rules.weekly(frame, ds.today, ds.campaign.report_weekday, ds.campaign.report_working_days)
+
+
+def field_table(frame: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
+    """Per field: received, resolved, on time, rate, open, overdue; most received first."""
+    columns = ["field", "received", "resolved", "resolved_on_time", "on_time_rate", "open", "overdue_open"]
+    return pd.DataFrame(rules.by_field(frame, ds.today, ds.campaign.report_working_days), columns=columns)
+
+
+def figures_of(frame: pd.DataFrame, ds: Dataset) -> dict[str, Any]:
+    """The contract's figures for a chosen subset of reports."""
+    return rules.handling_summary(frame, ds.today, households(ds), ds.campaign.report_working_days)
+
+
+def units_of(found: dict[str, Any], target: float) -> pd.DataFrame:
+    """The `units` of a figures dict as a table, with whether each meets the on-time target."""
     columns = ["name", "received", "resolved", "resolved_on_time", "on_time_rate", "overdue_open", "median_days"]
-    table = pd.DataFrame(found["units"] if found else [], columns=columns)
-    target = ds.campaign.on_time_target
+    table = pd.DataFrame(found["units"], columns=columns)
     table["meets_target"] = [r is not None and r == r and r >= target - 1e-9 for r in table["on_time_rate"]]
     return table
+
+
+def villages_of(found: dict[str, Any]) -> pd.DataFrame:
+    """The `villages` of a figures dict as a table, fewest reports per 100 households first (where use lags)."""
+    table = pd.DataFrame(found["villages"], columns=["name", "received", "per_100_households"])
+    return table.sort_values(["per_100_households", "name"], na_position="last", kind="stable").reset_index(drop=True)
