@@ -131,9 +131,9 @@ def field_table(frame: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
     return pd.DataFrame(rules.by_field(frame, ds.today, ds.campaign.report_working_days), columns=columns)
 
 
-def figures_of(frame: pd.DataFrame, ds: Dataset) -> dict[str, Any]:
-    """The contract's figures for a chosen subset of reports."""
-    return rules.handling_summary(frame, ds.today, households(ds), ds.campaign.report_working_days)
+def figures_of(frame: pd.DataFrame, ds: Dataset, as_of: dt.date | None = None) -> dict[str, Any]:
+    """The contract's figures for a chosen subset of reports, as of `as_of` (default `ds.today`)."""
+    return rules.handling_summary(frame, as_of or ds.today, households(ds), ds.campaign.report_working_days)
 
 
 def units_of(found: dict[str, Any], target: float) -> pd.DataFrame:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from lib.dashboard import Dashboard
+from lib.field_report_section import zalo_line
 from lib.fmt import fmt_date, fmt_int, fmt_pct, fmt_pp
 
 
@@ -54,4 +55,5 @@ def weekly_summary(board: Dashboard, week: dt.date | None) -> str:
         )
     missing = board.not_reported(week)
     lines.append("- Chưa báo cáo: " + (", ".join(missing) + "." if missing else "không có."))
+    lines += filter(None, [zalo_line(board, week)])  # field reports, with a `Phản ánh` tab
     return "\n".join(lines)

@@ -235,6 +235,19 @@ FIELD_REPORTS = Tab(
         Column("Trạng thái", "status", Kind.TEXT, False, ("Tình trạng", "Trạng thái xử lý", "Tình trạng xử lý"), ""),
         Column("Đánh giá", "rating", Kind.TEXT, False, ("Mức độ hài lòng", "Đánh giá hài lòng", "Đánh giá của người dân"), ""),
     ),
+    example_rows=(
+        (
+            "PA2604000001",
+            dt.date(2026, 4, 23),
+            "Giao thông",
+            "Thôn Trung Hòa",
+            "UBND xã",
+            dt.date(2026, 4, 30),
+            dt.date(2026, 4, 24),
+            "Hoàn thành",
+            "Hài lòng",
+        ),
+    ),
 )
 
 TABS: tuple[Tab, ...] = (VILLAGES, VILLAGE_REPORTS, UNITS, UNIT_REPORTS, CONFIG, PHASES, FIELD_REPORTS)
