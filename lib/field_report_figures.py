@@ -13,6 +13,7 @@ import pandas as pd
 
 from lib import field_reports as rules
 from lib.normalize import ascii_key
+from lib.status import label
 from lib.validation.model import Dataset
 
 RATES = ("on_time_rate", "satisfied_rate", "per_100_households")
@@ -148,3 +149,20 @@ def villages_of(found: dict[str, Any]) -> pd.DataFrame:
     """The `villages` of a figures dict as a table, fewest reports per 100 households first (where use lags)."""
     table = pd.DataFrame(found["villages"], columns=["name", "received", "per_100_households"])
     return table.sort_values(["per_100_households", "name"], na_position="last", kind="stable").reset_index(drop=True)
+
+
+def unit_rows(table: pd.DataFrame, target: float) -> pd.DataFrame:
+    """Units as the screen lists them: most overdue first, then lowest on-time rate; whole percents and the status label."""
+    ordered = table.assign(_rate=[2.0 if r is None or r != r else r for r in table["on_time_rate"]])
+    ordered = ordered.sort_values(["overdue_open", "_rate", "name"], ascending=[False, True, True], kind="stable")
+    return pd.DataFrame(
+        {
+            "name": ordered["name"],
+            "overdue_open": ordered["overdue_open"],  # beside the name: what a phone shows without scrolling the table
+            "on_time": [None if r is None or r != r else int(r * 100 + 1e-9) for r in ordered["on_time_rate"]],
+            "count": [f"{t}/{r}" for t, r in zip(ordered["resolved_on_time"], ordered["resolved"], strict=True)],
+            "status": [label(None if r is None or r != r else r, target) for r in ordered["on_time_rate"]],
+            "received": ordered["received"],
+            "median_days": ordered["median_days"],
+        }
+    ).reset_index(drop=True)

@@ -197,3 +197,23 @@ def test_without_sign_in_every_deep_link_opens_its_page_and_keeps_its_query(brow
         if path == "theo-thon":
             expect(page.get_by_role("heading", name="Thôn 3", exact=True)).to_be_visible()
         page.close()
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_the_field_report_screen_answers_which_unit_lets_reports_go_overdue(browser, app, size):
+    from playwright.sync_api import expect
+
+    page = open_page(browser, app, "phan-anh", size)
+    expect(page.get_by_text("Đang quá hạn: 10 phản ánh")).to_be_visible()  # the sample's overdue reports, as of TODAY
+    expect(page.get_by_test_id("stMetric").filter(has_text="Xử lý đúng hạn")).to_contain_text("82,9 %")
+    expect(page.locator(".js-plotly-plot").first).to_be_visible()
+    body = page.locator("body").inner_text()
+    assert not re.search(r"\b09\d{2} \d{3} \d{3}\b", body)  # the sample's senders' phone numbers are never shown
+    box = page.get_by_role("combobox", name="Đơn vị xử lý")
+    box.click()
+    box.press_sequentially("Công an")
+    page.get_by_role("option", name="Công an xã").click()
+    box.press("Escape")
+    expect(page.get_by_text("Đang quá hạn: 2 phản ánh")).to_be_visible()
+    assert no_horizontal_scroll(page)
+    page.close()

@@ -60,6 +60,9 @@ def test_the_screen_shows_the_figures_lib_computes(board):
     assert len(overdue) == found["overdue_open"] > 0
     assert list(overdue["days_overdue"]) == sorted(overdue["days_overdue"], reverse=True)
     assert set(overdue.columns) == {"id", "field", "unit", "village", "deadline", "days_overdue"}  # nothing personal
+    units = frame_with(at, "on_time")  # which unit lets reports go overdue: the most overdue first
+    assert list(units["overdue_open"]) == sorted(units["overdue_open"], reverse=True)
+    assert set(units["name"]) == {u["name"] for u in found["units"]}
     per_village = frame_with(at, "per_100_households")
     assert set(per_village["name"]) == set(board.ds.villages["name"])
 

@@ -56,8 +56,21 @@ st.caption(
 st.subheader("Theo đơn vị xử lý")
 unit_table = figures.units_of(found, target)
 if len(unit_table):
-    st.plotly_chart(charts.unit_rates(unit_table, target), config={"displayModeBar": False}, key="fr_unit_chart")
-    st.caption(f"Xanh lục: đạt chỉ tiêu (≥ {fmt_pct(target, 0)}) · cam: kém dưới 15 điểm % · đỏ cam: chưa đạt · vạch đứt: chỉ tiêu")
+    st.dataframe(
+        inert(figures.unit_rows(unit_table, target)),
+        hide_index=True,
+        column_config={
+            "name": st.column_config.TextColumn("Đơn vị", pinned=True),
+            "on_time": progress_column("Đúng hạn"),
+            "count": st.column_config.TextColumn("Đúng hạn / đã xử lý"),
+            "overdue_open": st.column_config.NumberColumn("Đang quá hạn", format="%d"),
+            "status": st.column_config.TextColumn(f"So với chỉ tiêu {fmt_pct(target, 0)}"),
+            "received": st.column_config.NumberColumn("Đã nhận", format="%d"),
+            "median_days": st.column_config.NumberColumn("Số ngày xử lý (trung vị)", format="%.1f"),
+        },
+        key="fr_units_table",
+    )
+    st.caption("Đơn vị có nhiều phản ánh quá hạn nhất ở trên; tỷ lệ đúng hạn tính trên phản ánh đã xử lý xong.")
 
 overdue = figures.overdue_table(frame, ds)
 st.subheader(f"Đang quá hạn: {len(overdue)} phản ánh")
