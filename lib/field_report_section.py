@@ -40,9 +40,11 @@ def paragraphs(board: Dashboard, week: dt.date, table: pd.DataFrame) -> tuple[st
         lines.append(
             "Theo đơn vị xử lý: "
             + "; ".join(
-                f"{r.unit} nhận {fmt_int(r.received)}, xử lý xong {fmt_int(r.resolved)} (đúng hạn {fmt_int(r.resolved_on_time)})"
-                + (f", quá hạn {fmt_int(r.overdue_open)}" if r.overdue_open else "")
-                for r in table.itertuples()
+                f"{unit} nhận {fmt_int(n)}, xử lý xong {fmt_int(done)} (đúng hạn {fmt_int(in_time)})"
+                + (f", quá hạn {fmt_int(late)}" if late else "")
+                for unit, n, done, in_time, late in zip(
+                    table["unit"], table["received"], table["resolved"], table["resolved_on_time"], table["overdue_open"], strict=True
+                )
             )
             + "."
         )

@@ -44,7 +44,7 @@ class FieldReportsRead:
 
 def header_row(rows: Rows) -> tuple[int, dict[str, int]]:
     """The 0-based header row (-1 if none) and field → column, among the first rows: the row naming most of the tab's columns."""
-    best_row, best = -1, {}
+    best_row, best = -1, dict[str, int]()
     for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         found = header_map(row)
         if len(found) > len(best):
@@ -85,14 +85,15 @@ def read_field_reports(
         return FieldReportsRead(title, pd.DataFrame(columns=FRAME_COLUMNS), {"read": 0, "accepted": 0, "rejected": 0})
     headers = {f: clean_text(rows[at][c]) for f, c in columns.items()}
     letters = {f: column_letter(c) for f, c in columns.items()}
-    records = []
+    records: list[dict[str, object]] = []
+    weeks: dict[int, dt.date | None] = {}
     for r in range(at + 1, len(rows)):
         row = rows[r]
         cells = {f: (row[c] if c < len(row) else None) for f, c in columns.items()}
-        if all(blank(v) for v in cells.values()):  # type: ignore[arg-type]
+        if all(blank(v) for v in cells.values()):
             continue
         records.append({**cells, "row": r + 1})
-    weeks = {int(rec["row"]): _week(rec.get("sent"), today, campaign.report_weekday) for rec in records}  # type: ignore[call-overload]
+        weeks[r + 1] = _week(cells.get("sent"), today, campaign.report_weekday)
     _match_villages(records, villages, At(title), headers, letters, weeks, issues)
     frame, found = read_reports(records, today, sheet=title, headers=headers, letters=letters)
     rejected = set()
@@ -138,12 +139,12 @@ def _match_villages(
                 seen[typed] = (str(found.values["name"]), typed if approximate else None)
             else:
                 seen[typed] = (village_in_text(typed, names), None)
-        name, approximate = seen[typed]
+        name, approximately = seen[typed]
         record["village"] = name
         number = int(record["row"])  # type: ignore[call-overload]
         at = At(tab.sheet, Row(number, [], {}, letters, {"week": weeks.get(number)}), "village", headers["village"])
         if name is None:
             roster_title = villages.title if villages is not None else schema.VILLAGES.name
             issues.add("unknown_village:field_report", at=at, value=typed, name=typed, roster=roster_title)
-        elif approximate is not None:
+        elif approximately is not None:
             issues.add("approximate_name", at=at, value=typed, typed=typed, name=name)
