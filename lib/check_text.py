@@ -26,6 +26,7 @@ def readable(result: dict[str, Any], household_target: float, official_target: f
     out += [
         f"Cán bộ đã cài đặt: {fmt_int(s['officials_installed'])} / {fmt_int(s['officials'])} = {fmt_pct(s['official_rate'])} "
         f"(chỉ tiêu {fmt_pct(official_target, 0)})",
+        *field_report_lines(result.get("field_reports")),
         "",
         "Số dòng theo tab (đọc / nhận / loại):",
     ]
@@ -41,3 +42,24 @@ def issue_line(issue: dict[str, Any]) -> str:
     """One issue as `check` prints it: the message opens with its place in words, then the cell ("Tab Báo cáo thôn, dòng 77, … (ô C77)")."""
     tag = "LỖI" if issue["severity"] == "error" else "Cảnh báo"
     return f"  [{tag}] {issue['message']} ({issue['code']})"
+
+
+def field_report_lines(found: dict[str, Any] | None) -> list[str]:
+    """The `field_reports` block in Vietnamese: totals, then each unit (worst overdue first); nothing without the tab."""
+    if found is None:
+        return []
+    out = [
+        f"Phản ánh: đã nhận {fmt_int(found['received'])}, đã xử lý {fmt_int(found['resolved'])} "
+        f"(đúng hạn {fmt_int(found['resolved_on_time'])} = {fmt_pct(found['on_time_rate'])}), "
+        f"đang xử lý {fmt_int(found['open'])}, quá hạn {fmt_int(found['overdue_open'])}; "
+        f"người dân hài lòng {fmt_pct(found['satisfied_rate'])}",
+    ]
+    units = sorted(found["units"], key=lambda u: -u["overdue_open"])
+    for u in units:
+        days = u["median_days"]
+        median = "–" if days is None else f"{fmt_int(days) if float(days).is_integer() else str(days).replace('.', ',')} ngày"
+        out.append(
+            f"  {u['name']}: nhận {fmt_int(u['received'])}, xử lý {fmt_int(u['resolved'])}, đúng hạn {fmt_pct(u['on_time_rate'])}, "
+            f"quá hạn {fmt_int(u['overdue_open'])}, thời gian xử lý (trung vị) {median}"
+        )
+    return out

@@ -52,6 +52,8 @@ class Campaign:
     phases: tuple[Phase, ...] = DEFAULT_PHASES
     signer: str = ""
     signer_title: str = "PHÓ CHỦ TỊCH"
+    report_working_days: int = 5  # field reports: days to handle one when the row gives no deadline
+    on_time_target: float = 1.00  # field reports: share to handle on time
 
 
 @dataclass(frozen=True)

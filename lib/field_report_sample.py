@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from lib.field_reports import DEFAULT_WORKING_DAYS, add_working_days, is_working_day
 from lib.normalize import ascii_key
+from lib.workbook import Cell, Rows
 
 HEADER = [
     "STT",
@@ -53,11 +54,11 @@ _PLACES = ("Đường liên thôn", "Gần nhà văn hóa", "Cạnh cầu", "Khu
 
 def sample_field_reports(
     villages: Sequence[str], units: Sequence[str], start: dt.date, end: dt.date, seed: int, mistakes: bool = True
-) -> list[list[object]]:
+) -> Rows:
     """Rows of a `Phản ánh` tab (title block, header, reports sent from `start` to `end`), the same for the same seed."""
     rng = random.Random(seed)
     names, weights = list(FIELDS), [w for w, *_ in FIELDS.values()]
-    rows: list[list[object]] = []
+    rows: Rows = []
     days = (end - start).days + 1
     for offset in range(days):
         day = start + dt.timedelta(days=offset)
@@ -70,19 +71,19 @@ def sample_field_reports(
     if mistakes and len(rows) > 20:
         rows.append([len(rows) + 1, *rows[len(rows) // 2][1:]])  # two exports pasted with an overlap: one report twice
         rows[len(rows) // 3][12] = "Tạm dừng"  # a status typed by hand that the platform never uses
-    title: list[list[object]] = [
+    title: Rows = [
         ["ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH"],
         ["DANH SÁCH PHẢN ÁNH HIỆN TRƯỜNG (DỮ LIỆU MẪU)"],
         [f"Từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"],
         [],
     ]
-    header: list[object] = [*HEADER]
+    header: list[Cell] = [*HEADER]
     return [*title, header, *rows]
 
 
 def _report(
     rng: random.Random, number: int, sent: dt.datetime, field: str, villages: Sequence[str], units: Sequence[str], end: dt.date
-) -> list[object]:
+) -> list[Cell]:
     _, allowed, unit_word, topics = FIELDS[field]
     village = rng.choice(villages)
     unit = _unit_for(rng, unit_word, units)
@@ -104,7 +105,7 @@ def _report(
             status, unit = "Chờ tiếp nhận", ""
         else:
             status = "Quá hạn" if due < end else rng.choice(("Đã tiếp nhận", "Đang xử lý"))
-    rating: object = ""
+    rating: Cell = ""
     if completed is not None and rng.random() < 0.55:
         rating = rng.choice(("Hài lòng", "Hài lòng", "Rất hài lòng", "Không hài lòng", "5 sao", "4/5", "2/5", 3))
     person = f"{rng.choice(_FAMILY)} {rng.choice(_MIDDLE)} {rng.choice(_GIVEN)}"

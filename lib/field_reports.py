@@ -27,65 +27,12 @@ import pandas as pd
 
 from lib.config import Campaign
 from lib.normalize import BLANK, Parsed, ascii_key, clean_text, header_key, name_key, report_week
-from lib.schema import Column, Kind, Setting, Tab
+from lib.schema import FIELD_REPORTS  # the tab itself is declared with the others, in lib.schema
 from lib.validation.messages import phrase
 
-DEFAULT_WORKING_DAYS = 5
+DEFAULT_WORKING_DAYS = Campaign.report_working_days  # the `Cấu hình` default (schema.FIELD_REPORT_SETTINGS)
 UNASSIGNED = "Chưa phân công"
 NO_FIELD = "Khác"
-
-FIELD_REPORTS = Tab(
-    name="Phản ánh",
-    entity="field_report",
-    required=False,
-    aliases=("Danh sách phản ánh", "Phan anh hien truong", "Phản ánh hiện trường"),
-    columns=(
-        Column(
-            "Mã phản ánh",
-            "id",
-            Kind.TEXT,
-            True,
-            ("Mã PA", "Mã số", "Số hiệu", "Mã phản ánh kiến nghị", "Mã hồ sơ", "Mã"),
-            "mã của hệ thống",
-        ),
-        Column(
-            "Ngày gửi",
-            "sent",
-            Kind.DATE,
-            True,
-            (
-                "Thời gian gửi",
-                "Ngày tiếp nhận",
-                "Thời gian tiếp nhận",
-                "Ngày phản ánh",
-                "Thời gian phản ánh",
-                "Ngày gửi phản ánh",
-                "Ngày tạo",
-            ),
-            "ngày/tháng/năm, có thể kèm giờ, ví dụ 23/04/2026 08:15",
-        ),
-        Column("Lĩnh vực", "field", Kind.TEXT, False, ("Lĩnh vực phản ánh", "Chuyên mục", "Loại phản ánh", "Nhóm lĩnh vực"), ""),
-        Column("Thôn", "village", Kind.NAME, False, ("Địa bàn", "Địa điểm", "Thôn/xóm", "Tên thôn", "Địa điểm phản ánh", "Vị trí"), ""),
-        Column("Đơn vị xử lý", "unit", Kind.NAME, False, ("Đơn vị chủ trì", "Cơ quan xử lý", "Đơn vị được giao", "Đơn vị giải quyết"), ""),
-        Column("Hạn xử lý", "due", Kind.DATE, False, ("Hạn giải quyết", "Hạn hoàn thành", "Hạn xử lý phản ánh"), "ngày/tháng/năm"),
-        Column(
-            "Ngày hoàn thành",
-            "completed",
-            Kind.DATE,
-            False,
-            ("Thời gian xử lý xong", "Ngày xử lý xong", "Thời gian hoàn thành", "Ngày hoàn thành xử lý"),
-            "ngày/tháng/năm",
-        ),
-        Column("Trạng thái", "status", Kind.TEXT, False, ("Tình trạng", "Trạng thái xử lý", "Tình trạng xử lý"), ""),
-        Column("Đánh giá", "rating", Kind.TEXT, False, ("Mức độ hài lòng", "Đánh giá hài lòng", "Đánh giá của người dân"), ""),
-    ),
-)
-
-# Settings the `Cấu hình` tab gains with this tab (the integration adds them to schema.SETTINGS).
-FIELD_REPORT_SETTINGS: tuple[Setting, ...] = (
-    Setting("Thời hạn xử lý (ngày làm việc)", "report_working_days", "count", str(DEFAULT_WORKING_DAYS)),
-    Setting("Chỉ tiêu xử lý đúng hạn (%)", "on_time_target", "percent", "100"),
-)
 
 
 def _words(value: object) -> str:
@@ -119,13 +66,19 @@ def personal_columns(header_row: Sequence[object]) -> list[int]:
 def header_map(header_row: Sequence[object]) -> dict[str, int]:
     """Field → column index for a header row: the first column per field, never a personal one."""
     personal = set(personal_columns(header_row))
+    by_key = _column_keys()
     found: dict[str, int] = {}
     for i, value in enumerate(header_row):
-        key = header_key(value)
-        column = next((c for c in FIELD_REPORTS.columns if key in c.header_keys()), None)
-        if column is not None and i not in personal and column.field not in found:
-            found[column.field] = i
+        field = by_key.get(header_key(value)) if value is not None and value != "" else None
+        if field is not None and i not in personal and field not in found:
+            found[field] = i
     return found
+
+
+@lru_cache(maxsize=1)
+def _column_keys() -> dict[str, str]:
+    """Header key → field, once (a header row 2.000 columns wide would otherwise build every column's keys per cell)."""
+    return {key: c.field for c in reversed(FIELD_REPORTS.columns) for key in c.header_keys()}
 
 
 def village_in_text(text: object, names: Sequence[str]) -> str | None:

@@ -8,6 +8,7 @@ from urllib.parse import quote
 import pandas as pd
 
 from lib.dashboard import Dashboard
+from lib.field_report_section import zalo_line
 from lib.fmt import fmt_date, fmt_int, fmt_pct, fmt_pp, missing
 from lib.normalize import name_key
 from lib.vi_sort import by_name
@@ -59,6 +60,7 @@ def weekly_summary(board: Dashboard, week: dt.date | None) -> str:
         )
     missing = board.not_reported(week)
     lines.append("- Chưa báo cáo: " + (", ".join(missing) + "." if missing else "không có."))
+    lines += filter(None, [zalo_line(board, week)])  # field reports, with a `Phản ánh` tab
     return "\n".join(lines)
 
 

@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from lib import live, metrics
+from lib import field_report_figures, live, metrics
 from lib.config import TIMEZONE
 from lib.dashboard import Dashboard
 from lib.history import History
 from lib.live import SourceConfig
 from lib.sources import FetchError, SourceError, refuse_special_file
+from lib.validation.field_reports import without_personal_data
 from lib.validation.model import ISSUE_COLUMNS, Dataset
 from lib.validation.run import validate
 from lib.vi_sort import by_name
@@ -75,15 +76,16 @@ def load(config: SourceConfig, today: dt.date, fall_back: bool = True) -> Loaded
     refuse_unknown(config)
     store = _Store(config.store_url, config.identity)
     try:
-        raw = live.fetch(config)
+        raw = without_personal_data(live.fetch(config))  # the sender's name, phone… are never validated, shown or stored
         ds = validate(raw, today)
         _refuse_lost_tabs(ds, store, today)
     except SourceError as problem:
         last = store.latest() if fall_back else None
         if last is None:
             raise
-        shown = validate(last.raw, today)
-        return Loaded(shown, fresh=False, problem=problem, history=store.history(), store_problem=store.problem, raw=last.raw)
+        kept = without_personal_data(last.raw)  # a version stored before the tab was read whole
+        shown = validate(kept, today)
+        return Loaded(shown, fresh=False, problem=problem, history=store.history(), store_problem=store.problem, raw=kept)
     recorded = store.record(raw, ds)
     return Loaded(ds, fresh=True, history=store.history(), store_problem=store.problem, recorded=recorded, raw=raw)
 
@@ -224,4 +226,5 @@ def check_result(board: Dashboard) -> dict[str, Any]:
             }
             for r in table.to_dict(orient="records")
         ],
+        **field_report_figures.check_block(ds),  # "field_reports", only when the workbook has the tab
     }

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from lib import metrics, schema
+from lib import field_report_section, metrics, schema
 from lib.config import TIMEZONE
 from lib.dashboard import Dashboard
 from lib.fmt import fmt_date, fmt_int, fmt_pct, fmt_pp, fmt_signed
@@ -69,6 +69,7 @@ class WeeklyReport:
     signer: str
     signer_title: str
     recipients: tuple[str, ...] = RECIPIENTS
+    field_units: pd.DataFrame | None = None  # the field-report section's table (lib.field_report_section), None without the tab
 
     @property
     def table_rows(self) -> list[tuple[str, ...]]:
@@ -135,7 +136,8 @@ def week_issues(board: Dashboard, week: dt.date) -> pd.DataFrame:
     on the roster ("Thôn Mới") and for the workbook itself (a missing column, a setting).
     """
     ds = board.ds
-    tabs = {tab.entity: ds.tab_titles.get(tab.name, tab.name) for tab in (schema.VILLAGE_REPORTS, schema.UNIT_REPORTS)}
+    dated = (schema.VILLAGE_REPORTS, schema.UNIT_REPORTS, schema.FIELD_REPORTS)  # a field report's issue: the week it was sent
+    tabs = {tab.entity: ds.tab_titles.get(tab.name, tab.name) for tab in dated}
     issues = ds.issues
     weeks = _issue_weeks(board, issues, tabs)
     on_report_rows = issues["sheet"].isin(tabs.values()) & issues["row"].notna()
@@ -350,6 +352,10 @@ def build(board: Dashboard, week: dt.date, remarks: str | None = None, now: dt.d
         zip((str(w) for w in errors["who"]), *where_and_what(errors), strict=True)
     )  # who, where, what (the message past its place)
     week_start = week - dt.timedelta(days=6)
+    field_units = field_report_section.unit_table(board, week)
+    field = (
+        () if field_units is None else ((f"6. {field_report_section.HEADING}", field_report_section.paragraphs(board, week, field_units)),)
+    )
     sections = (
         (
             "",
@@ -362,7 +368,8 @@ def build(board: Dashboard, week: dt.date, remarks: str | None = None, now: dt.d
         ("3. Kết quả cài đặt của hộ dân theo thôn", ()),
         ("4. Đánh giá", tuple(assessment)),
         ("5. Chất lượng số liệu", tuple(quality)),
-        ("6. Nhận xét, đề xuất", ((remarks or default_remarks(board, week)).strip(),)),
+        *field,
+        (f"{6 + len(field)}. Nhận xét, đề xuất", ((remarks or default_remarks(board, week)).strip(),)),
         (
             "",
             (
@@ -385,6 +392,7 @@ def build(board: Dashboard, week: dt.date, remarks: str | None = None, now: dt.d
         fixes=fixes,
         signer=campaign.signer,
         signer_title=campaign.signer_title or "PHÓ CHỦ TỊCH",
+        field_units=field_units,
     )
 
 

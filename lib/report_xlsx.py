@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from lib.field_report_section import UNIT_HEADER
 from lib.fmt import fmt_date
 from lib.report import TABLE_HEADER, WeeklyReport
 from lib.safe_text import write_text
@@ -107,6 +108,13 @@ def report_xlsx(report: WeeklyReport) -> bytes:
             {2, 3},
             formats={6: "0.0%"},
         )
+
+    if report.field_units is not None:
+        handled = _sheet(
+            book, "Phản ánh", title, f"Tiếp nhận, xử lý phản ánh hiện trường theo đơn vị — {week}", UNIT_HEADER, (6, 30, 12, 14, 12, 12)
+        )
+        for i, row in enumerate(report.field_units.itertuples(), start=1):
+            _row(handled, [i, row.unit, row.received, row.resolved, row.resolved_on_time, row.overdue_open], {2})
 
     issues = _sheet(
         book,

@@ -15,9 +15,11 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from lib.field_report_sample import sample_field_reports
 from lib.workbook import Cell, Rows
 
 FIRST_REPORT = dt.date(2026, 4, 16)  # the first Thursday of the campaign
+FIRST_FIELD_REPORTS = dt.date(2026, 4, 15)  # residents' field reports start with the campaign
 
 VILLAGE_NAMES = {
     "Sơn Giang": [
@@ -127,6 +129,9 @@ def build(spec: SampleSpec) -> dict[str, Rows]:
     if spec.mistakes:
         _plant_mistakes(village_rows, reports, unit_reports, weeks)
     title: list[Cell] = ["ỦY BAN NHÂN DÂN XÃ SƠN GIANG"]
+    field_reports = sample_field_reports(
+        [str(v[0]) for v in village_rows], [u[0] for u in units], FIRST_FIELD_REPORTS, weeks[-1], spec.seed, spec.mistakes
+    )
     return {
         "Thôn": _tab(
             [
@@ -156,6 +161,8 @@ def build(spec: SampleSpec) -> dict[str, Rows]:
             ["Ngày báo cáo trong tuần", "Thứ Năm"],
             ["Người ký", "Nguyễn Văn B"],
             ["Chức vụ người ký", "PHÓ CHỦ TỊCH"],
+            ["Thời hạn xử lý (ngày làm việc)", 5],
+            ["Chỉ tiêu xử lý đúng hạn (%)", 90],
         ],
         "Giai đoạn": [
             ["Giai đoạn", "Từ ngày", "Đến ngày", "Đối tượng"],
@@ -163,6 +170,7 @@ def build(spec: SampleSpec) -> dict[str, Rows]:
             ["Giai đoạn 2", dt.date(2026, 4, 20), dt.date(2026, 4, 30), "Người dân tại các thôn"],
             ["Duy trì", dt.date(2026, 5, 1), dt.date(2026, 12, 31), "Duy trì cài đặt, sử dụng đến hết năm 2026"],
         ],
+        "Phản ánh": field_reports,
     }
 
 

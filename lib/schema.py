@@ -50,6 +50,7 @@ class Tab:
     required: bool = True
     aliases: tuple[str, ...] = ()
     example_rows: tuple[tuple[object, ...], ...] = field(default=())
+    read_by_cells: bool = True  # False: a module of its own reads it (lib/validation/field_reports.py drops personal columns)
 
     def title_keys(self) -> set[str]:
         """Tab-title keys (case, diacritics and spaces ignored)."""
@@ -185,7 +186,71 @@ PHASES = Tab(
     ),
 )
 
-TABS: tuple[Tab, ...] = (VILLAGES, VILLAGE_REPORTS, UNITS, UNIT_REPORTS, CONFIG, PHASES)
+# The platform's list of citizens' field reports, pasted as exported (lib/field_reports.py has the rules). Its
+# sender's name, phone, ID number, e-mail and address columns answer to no column here and are never read.
+FIELD_REPORTS = Tab(
+    name="Phản ánh",
+    entity="field_report",
+    label="phản ánh",
+    required=False,
+    read_by_cells=False,
+    aliases=("Danh sách phản ánh", "Phan anh hien truong", "Phản ánh hiện trường"),
+    columns=(
+        Column(
+            "Mã phản ánh",
+            "id",
+            Kind.TEXT,
+            True,
+            ("Mã PA", "Mã số", "Số hiệu", "Mã phản ánh kiến nghị", "Mã hồ sơ", "Mã"),
+            "mã của hệ thống",
+        ),
+        Column(
+            "Ngày gửi",
+            "sent",
+            Kind.DATE,
+            True,
+            (
+                "Thời gian gửi",
+                "Ngày tiếp nhận",
+                "Thời gian tiếp nhận",
+                "Ngày phản ánh",
+                "Thời gian phản ánh",
+                "Ngày gửi phản ánh",
+                "Ngày tạo",
+            ),
+            "ngày/tháng/năm, có thể kèm giờ, ví dụ 23/04/2026 08:15",
+        ),
+        Column("Lĩnh vực", "field", Kind.TEXT, False, ("Lĩnh vực phản ánh", "Chuyên mục", "Loại phản ánh", "Nhóm lĩnh vực"), ""),
+        Column("Thôn", "village", Kind.NAME, False, ("Địa bàn", "Địa điểm", "Thôn/xóm", "Tên thôn", "Địa điểm phản ánh", "Vị trí"), ""),
+        Column("Đơn vị xử lý", "unit", Kind.NAME, False, ("Đơn vị chủ trì", "Cơ quan xử lý", "Đơn vị được giao", "Đơn vị giải quyết"), ""),
+        Column("Hạn xử lý", "due", Kind.DATE, False, ("Hạn giải quyết", "Hạn hoàn thành", "Hạn xử lý phản ánh"), "ngày/tháng/năm"),
+        Column(
+            "Ngày hoàn thành",
+            "completed",
+            Kind.DATE,
+            False,
+            ("Thời gian xử lý xong", "Ngày xử lý xong", "Thời gian hoàn thành", "Ngày hoàn thành xử lý"),
+            "ngày/tháng/năm",
+        ),
+        Column("Trạng thái", "status", Kind.TEXT, False, ("Tình trạng", "Trạng thái xử lý", "Tình trạng xử lý"), ""),
+        Column("Đánh giá", "rating", Kind.TEXT, False, ("Mức độ hài lòng", "Đánh giá hài lòng", "Đánh giá của người dân"), ""),
+    ),
+    example_rows=(
+        (
+            "PA2604000001",
+            dt.date(2026, 4, 23),
+            "Giao thông",
+            "Thôn Trung Hòa",
+            "UBND xã",
+            dt.date(2026, 4, 30),
+            dt.date(2026, 4, 24),
+            "Hoàn thành",
+            "Hài lòng",
+        ),
+    ),
+)
+
+TABS: tuple[Tab, ...] = (VILLAGES, VILLAGE_REPORTS, UNITS, UNIT_REPORTS, CONFIG, PHASES, FIELD_REPORTS)
 
 
 @dataclass(frozen=True)
@@ -194,9 +259,15 @@ class Setting:
 
     label: str
     field: str
-    kind: str  # text | percent | weekday
+    kind: str  # text | percent | weekday | count
     default: str
 
+
+# What the `Phản ánh` tab adds: the handling deadline in working days and the on-time target.
+FIELD_REPORT_SETTINGS: tuple[Setting, ...] = (
+    Setting("Thời hạn xử lý (ngày làm việc)", "report_working_days", "count", "5"),
+    Setting("Chỉ tiêu xử lý đúng hạn (%)", "on_time_target", "percent", "100"),
+)
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("Tên xã", "commune", "text", "Sơn Giang"),
@@ -206,4 +277,5 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("Huyện/tỉnh", "province", "text", "Hà Tĩnh"),
     Setting("Người ký", "signer", "text", ""),
     Setting("Chức vụ người ký", "signer_title", "text", "PHÓ CHỦ TỊCH"),
+    *FIELD_REPORT_SETTINGS,
 )

@@ -88,10 +88,12 @@ def example_rows(tab: schema.Tab) -> tuple[tuple[object, ...], ...]:
 
 
 def _setting_value(setting: schema.Setting) -> object:
-    """A setting's default as the cell should hold it: a number for a target, text otherwise."""
+    """A setting's default as the cell should hold it: a number for a target or a count of days, text otherwise."""
     if setting.kind == "percent":
         number = float(setting.default)
         return int(number) if number.is_integer() else number
+    if setting.kind == "count":
+        return int(setting.default)
     return setting.default
 
 
@@ -196,11 +198,15 @@ def _add_checks(sheet: Worksheet, tab: schema.Tab) -> None:
 
 
 def _add_setting_checks(sheet: Worksheet) -> None:
-    """A target takes a number from 1 to 100, the report day a weekday from a list: the settings tab's own cells."""
+    """A target takes a number from 1 to 100, a number of working days 1 to 60, the report day a weekday from a list."""
     for r, setting in enumerate(schema.SETTINGS, start=2):
         if setting.kind == "percent":
             check = _check(
                 "decimal", f"'{setting.label}' là một số từ 1 đến 100, ví dụ 70.", "", operator="between", formula1="1", formula2="100"
+            )
+        elif setting.kind == "count":
+            check = _check(
+                "whole", f"'{setting.label}' là số ngày làm việc từ 1 đến 60, ví dụ 5.", "", operator="between", formula1="1", formula2="60"
             )
         elif setting.kind == "weekday":
             check = _check("list", "Hãy chọn một ngày trong tuần, ví dụ Thứ Năm.", "", formula1='"' + ",".join(WEEKDAYS_VI) + '"')

@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from conftest import D1, D2, REPORTS, TODAY, UNIT_REPORTS, UNITS, VILLAGES, save_workbook
-from lib import dashboard, messages, metrics, phases
+from lib import dashboard, field_report_figures, messages, metrics, phases
 from lib.fmt import fmt_int, fmt_pct
 from lib.live import resolve
 from lib.pipeline import load
@@ -77,6 +77,8 @@ def test_overview_shows_the_figures_lib_computes(board):
         "Báo cáo tuần này": f"{s.villages_reported_latest}/{s.villages}",
         "Trên tổng số hộ": fmt_pct(now["rate_all"]),
         "Tiến độ": shown["Tiến độ"],
+        "Xử lý đúng hạn": fmt_pct(field_report_figures.summary(board.ds)["on_time_rate"]),  # the fixture has a `Phản ánh` tab
+        "Phản ánh quá hạn": fmt_int(field_report_figures.summary(board.ds)["overdue_open"]),
     }
     p = metrics.pace(board.commune_weeks, 0.7, metrics.default_deadline(board.ds.campaign.phases, s.as_of))
     assert shown["Tiến độ"] == ("Đã đạt" if p.reached else "Kịp" if p.on_pace else "Chậm")
@@ -146,7 +148,7 @@ def test_units_page_shows_units_below_target_first(board):
     at = open_page("units")
     s = board.summary
     assert {m.label: m.value for m in at.metric}["Đơn vị đạt"] == f"{s.units_meeting_target}/{s.units}"
-    for frame in (t.value for t in at.dataframe):
+    for frame in (t.value for t in at.dataframe if "rate" in t.value.columns):  # the field-report table has its own test
         rates = [float(r.removesuffix(" %").replace(",", ".")) for r in frame["rate"]]
         assert rates == sorted(rates) or min(rates) >= 100
 
@@ -280,7 +282,7 @@ def test_with_sign_in_configured_a_visitor_must_sign_in_first(workbook):
 def test_listed_users_see_the_dashboard(workbook, email):
     at = signed_in_app({"is_logged_in": True, "email": email})
     assert not at.exception
-    assert len(at.metric) == 6
+    assert len(at.metric) == 8  # six cards, and two on field reports (the fixture has a `Phản ánh` tab)
 
 
 def test_others_get_a_polite_vietnamese_refusal_and_no_figures(workbook):
@@ -385,7 +387,7 @@ def test_a_secrets_file_that_does_not_parse_closes_the_app(workbook, tmp_path, m
         assert shows_no_data(at) and not at.button
         path.unlink()  # no secrets file at all is the sample set-up: open, no sign-in
         at.run()
-        assert not at.exception and len(at.metric) == 6
+        assert not at.exception and len(at.metric) == 8
 
 
 def test_the_overview_opens_for_a_campaign_run_in_2025(tmp_path, monkeypatch):

@@ -217,3 +217,23 @@ def test_issues_are_read_whole_a_wrapped_table_on_a_laptop_and_cards_on_a_phone(
     expect(card).to_be_visible()
     assert no_horizontal_scroll(phone)
     phone.close()
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_the_field_report_screen_answers_which_unit_lets_reports_go_overdue(browser, app, size):
+    from playwright.sync_api import expect
+
+    page = open_page(browser, app, "phan-anh", size)
+    expect(page.get_by_text("Đang quá hạn: 10 phản ánh")).to_be_visible()  # the sample's overdue reports, as of TODAY
+    expect(page.get_by_test_id("stMetric").filter(has_text="Xử lý đúng hạn")).to_contain_text("82,8 %")
+    expect(page.locator(".js-plotly-plot").first).to_be_visible()
+    body = page.locator("body").inner_text()
+    assert not re.search(r"\b09\d{2} \d{3} \d{3}\b", body)  # the sample's senders' phone numbers are never shown
+    box = page.get_by_role("combobox", name="Đơn vị xử lý")
+    box.click()
+    box.press_sequentially("Công an")
+    page.get_by_role("option", name="Công an xã").click()
+    box.press("Escape")
+    expect(page.get_by_text("Đang quá hạn: 2 phản ánh")).to_be_visible()
+    assert no_horizontal_scroll(page)
+    page.close()

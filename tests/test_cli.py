@@ -30,8 +30,8 @@ def test_check_json_on_the_sample_prints_the_contract(sample_path):
     done = run("check", str(sample_path), "--json", "--today", TODAY.isoformat())
     assert done.returncode == 1, done.stderr  # the sample carries planted mistakes
     result = json.loads(done.stdout)
-    assert set(result) == {"source", "rows", "issues", "summary", "villages"}
-    assert set(result["rows"]) == {"Thôn", "Báo cáo thôn", "Đơn vị", "Báo cáo đơn vị", "Cấu hình", "Giai đoạn"}
+    assert set(result) == {"source", "rows", "issues", "summary", "villages", "field_reports"}  # the sample has a `Phản ánh` tab
+    assert set(result["rows"]) == {"Thôn", "Báo cáo thôn", "Đơn vị", "Báo cáo đơn vị", "Cấu hình", "Giai đoạn", "Phản ánh"}
     for counts in result["rows"].values():
         assert counts["read"] == counts["accepted"] + counts["rejected"]
     assert all(set(i) == {"sheet", "row", "column", "cell", "severity", "code", "message", "value"} for i in result["issues"])
@@ -68,6 +68,8 @@ def test_the_sample_shows_each_planted_mistake_once(sample_path):
             "duplicate_report",
             "duplicate_report",
             "cumulative_decrease",
+            "duplicate_id",  # Phản ánh: two exports pasted with an overlap
+            "unknown_status",  # Phản ánh: 'Tạm dừng', typed by hand
         ]
     )
 

@@ -24,6 +24,8 @@ from lib.normalize import header_key
 from lib.pipeline import check_result
 from lib.report import build as build_report
 from lib.sources import RawWorkbook
+from lib.validation.field_reports import without_personal_data
+from lib.validation.model import ISSUE_COLUMNS
 from lib.validation.run import validate
 from lib.xlsx_reader import Limits, Refused, fill_merged
 
@@ -239,6 +241,54 @@ def test_invalid_rows_never_change_a_valid_rows_figures(extra, rnd):
     assert (merged["installed"] == merged["installed_mixed"]).all()
     assert len(kept) == len(base)
     accounting_holds(mixed)
+
+
+PERSONAL = ["Họ tên", "Họ và tên người gửi", "Số điện thoại", "SĐT", "Số CCCD", "Email", "Địa chỉ", "Địa chỉ cụ thể"]
+STATUSES = ["Hoàn thành", "Đã xử lý", "Từ chối", "Trả lại", "Không thuộc thẩm quyền", "Đang xử lý", "Chờ tiếp nhận", "Quá hạn", "Tạm dừng"]
+report_cells = st.one_of(
+    cells,
+    st.sampled_from([*STATUSES, "Hài lòng", "Không hài lòng", "4/5", "★★★", "Thôn 1", "Khu vực chợ, Thôn Trung Hòa", "PA001", "PA001"]),
+    st.dates(dt.date(2026, 1, 1), dt.date(2026, 12, 31)),
+    st.datetimes(dt.datetime(2026, 1, 1), dt.datetime(2026, 12, 31)).map(lambda t: t.strftime("%d/%m/%Y %H:%M")),
+)
+
+
+@st.composite
+def with_field_reports(draw) -> RawWorkbook:
+    """A valid workbook plus a `Phản ánh` tab shaped like the platform's export: every column under some alias, personal
+    columns among them, title rows above, rows of anything."""
+    columns = [_variant(draw(st.sampled_from((c.header, *c.aliases))), draw(st.integers(0, 3))) for c in schema.FIELD_REPORTS.columns]
+    columns = [
+        h for h, keep in zip(columns, draw(st.lists(st.booleans(), min_size=9, max_size=9)), strict=True) if keep or h in columns[:2]
+    ]
+    header = draw(st.permutations([*columns, *draw(st.lists(st.sampled_from(PERSONAL), max_size=3, unique=True)), "STT"]))
+    rows = [[draw(st.sampled_from(TRICKY))] for _ in range(draw(st.integers(0, 3)))]
+    rows += [header, *draw(st.lists(st.lists(report_cells, min_size=0, max_size=len(header)), max_size=25))]
+    title = draw(st.sampled_from([schema.FIELD_REPORTS.name, *schema.FIELD_REPORTS.aliases]))
+    return book(**{title: rows})
+
+
+@given(with_field_reports())
+def test_field_reports_add_up_and_never_depend_on_personal_columns(raw):
+    ds = validate(raw, TODAY)
+    accounting_holds(ds)
+    scrubbed_raw = without_personal_data(raw)
+    scrubbed = validate(scrubbed_raw, TODAY)
+    assert scrubbed.issues[ISSUE_COLUMNS].equals(ds.issues[ISSUE_COLUMNS]) and scrubbed.field_reports.equals(ds.field_reports)
+    (title,) = [t for t in raw.tabs if t not in book().tabs]
+    rows = scrubbed_raw.tabs[title]
+    at = next(r for r, row in enumerate(rows) if "STT" in row)
+    for c, header in enumerate(rows[at]):
+        if header in PERSONAL:
+            assert all(c >= len(row) or row[c] is None for row in rows[at + 1 :])
+    result = check_result(dashboard.build(ds))
+    json.dumps(result, allow_nan=False)
+    found = result["field_reports"]
+    assert found["received"] == len(ds.field_reports) == sum(u["received"] for u in found["units"])
+    assert found["resolved_on_time"] <= found["resolved"] and found["resolved"] + found["open"] <= found["received"]
+    assert found["overdue_open"] <= found["open"]
+    for rate in [found["on_time_rate"], found["satisfied_rate"], *(u["on_time_rate"] for u in found["units"])]:
+        assert rate is None or 0 <= rate <= 1
 
 
 corners = st.tuples(st.integers(0, 1_048_575), st.integers(0, 16_383))

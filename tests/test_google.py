@@ -212,10 +212,11 @@ def test_check_with_a_sheet_url_prints_the_same_json_contract(google, tmp_path, 
     out = capsys.readouterr()
     result = json.loads(out.out)
     assert status in (0, 1)
-    assert set(result) == {"source", "rows", "issues", "summary", "villages"}
+    assert set(result) == {"source", "rows", "issues", "summary", "villages", "field_reports"}  # the sample has a `Phản ánh` tab
     assert result["source"] == f"https://docs.google.com/spreadsheets/d/{KEY}/edit"
     expected = check_result(dashboard.build(validate(ServiceAccountReader(service_account_info()).read(KEY), TODAY)))
     assert result["summary"] == expected["summary"] and result["villages"] == expected["villages"]
+    assert result["field_reports"] == expected["field_reports"]
 
 
 def test_check_with_a_sheet_that_fails_exits_2_without_secrets(google, tmp_path, capsys):

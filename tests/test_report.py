@@ -68,7 +68,8 @@ def test_the_docx_has_the_administrative_header_title_and_signature(sample_repor
         "3. Kết quả cài đặt của hộ dân theo thôn",
         "4. Đánh giá",
         "5. Chất lượng số liệu",
-        "6. Nhận xét, đề xuất",
+        "6. Tiếp nhận, xử lý phản ánh hiện trường",  # the sample has a `Phản ánh` tab
+        "7. Nhận xét, đề xuất",
     ]
     footer = document.tables[-1].rows[0].cells
     assert footer[0].paragraphs[0].text == "Nơi nhận:"
@@ -163,7 +164,9 @@ def test_staff_remarks_replace_the_generated_ones(sample_board):
 
 def test_the_xlsx_has_the_same_tables_ready_to_print(sample_board, sample_report):
     wb = load_workbook(io.BytesIO(report_xlsx(sample_report)))
-    assert wb.sheetnames == ["Thôn", "Đơn vị", "Vấn đề số liệu"]
+    assert wb.sheetnames == ["Thôn", "Đơn vị", "Phản ánh", "Vấn đề số liệu"]
+    handled = [[c.value for c in row] for row in wb["Phản ánh"].iter_rows(min_row=5)]
+    assert handled[0] == [1, "UBND xã", 6, 5, 4, 6]  # the week's received, resolved, on time; overdue at its end
     sheet = wb["Thôn"]
     assert [c.value for c in sheet[4]] == [
         "STT",
@@ -214,6 +217,7 @@ def test_the_zalo_message_names_the_rate_the_three_lowest_and_the_silent(sample_
         "- Cán bộ: 334/334 = 100,0 %.",
         "- Thấp nhất: Thôn Khe Tre 44,7 % (cần thêm 53 hộ); Thôn Trung Hạ 55,0 % (cần thêm 18 hộ); Thôn Trung Hòa 57,1 % (cần thêm 10 hộ).",
         "- Chưa báo cáo: Thôn Kim Cương.",
+        "- Phản ánh tuần: nhận 13, xử lý xong 8 (đúng hạn 7); đang quá hạn 10 (UBND xã 6; Công an xã 2; Trung tâm Dịch vụ tổng hợp 1).",
     ]
 
 
@@ -259,7 +263,7 @@ def test_the_report_command_writes_each_format(tmp_path, suffix, capsys):
     if suffix == ".docx":
         assert "Tổng cộng" in texts(Document(str(out)))
     if suffix == ".pdf":
-        assert out.read_bytes().startswith(b"%PDF-") and pdf_pages(out.read_bytes()) == 2
+        assert out.read_bytes().startswith(b"%PDF-") and pdf_pages(out.read_bytes()) == 3
 
 
 def test_the_report_command_refuses_a_week_without_figures(tmp_path, capsys):
@@ -385,11 +389,12 @@ def pdf_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
 
 
-def test_the_docx_renders_to_two_a4_pages(sample_report, sample_pdf):
+def test_the_docx_renders_to_three_a4_pages(sample_report, sample_pdf):
     assert len(sample_report.villages) == 24
     pdf = sample_pdf.data
     sizes = set(re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf))
-    assert pdf.startswith(b"%PDF-") and pdf_pages(pdf) == 2
+    # Two pages of installs; the field-report section (the sample has a `Phản ánh` tab) moves the signature to a third.
+    assert pdf.startswith(b"%PDF-") and pdf_pages(pdf) == 3
     assert {(round(float(w)), round(float(h))) for w, h in sizes} == {(595, 842)}  # A4 in points
     # The page images are for a person to look at; only CI insists on them (tests/skips.py).
     assert shutil.which("pdftoppm") or not skips_fail(os.environ), "pdftoppm is not installed (apt-get install poppler-utils)"

@@ -61,11 +61,16 @@ def reads_as_its_examples(path: Path) -> None:
         "Báo cáo đơn vị": 1,
         "Cấu hình": len(schema.SETTINGS),
         "Giai đoạn": 3,
+        "Phản ánh": 1,
     }
     assert ds.villages[["name", "households", "smartphone_households"]].values.tolist() == [["Thôn Trung Hòa", 215, 160]]
     assert ds.village_reports[["village", "date", "installed"]].values.tolist() == [["Thôn Trung Hòa", dt.date(2026, 4, 23), 96]]
     assert ds.unit_reports[["unit", "date", "installed"]].values.tolist() == [["UBND xã", dt.date(2026, 4, 23), 32]]
     assert (ds.campaign.household_target, ds.campaign.official_target, ds.campaign.report_weekday) == (0.7, 1.0, 3)
+    assert (ds.campaign.report_working_days, ds.campaign.on_time_target) == (5, 1.0)
+    assert ds.field_reports[["id", "village", "unit", "status"]].values.tolist() == [
+        ["PA2604000001", "Thôn Trung Hòa", "UBND xã", "Hoàn thành"]
+    ]
     assert [(p.name, p.start, p.end) for p in ds.campaign.phases] == [
         ("Giai đoạn 1", dt.date(2026, 4, 15), dt.date(2026, 4, 20)),
         ("Giai đoạn 2", dt.date(2026, 4, 20), dt.date(2026, 4, 30)),
@@ -130,8 +135,8 @@ def test_every_cell_the_template_writes_passes_its_own_checks(book):
                             checked += 1
                             assert _passes(book, check, cell.value), f"{sheet.title}!{cell.coordinate} = {cell.value!r} fails {check.type}"
     # Thôn: two counts; Báo cáo thôn: date, name, three counts; Đơn vị: one count; Báo cáo đơn vị: date, name, count;
-    # Giai đoạn: two dates of three phases; Cấu hình: two targets and the weekday
-    assert checked == 2 + 5 + 1 + 3 + 3 * 2 + 3
+    # Giai đoạn: two dates of three phases; Cấu hình: three targets, the weekday and the working days; Phản ánh: three dates
+    assert checked == 2 + 5 + 1 + 3 + 3 * 2 + 5 + 3
 
 
 def test_dates_and_targets_are_real_values_and_date_columns_show_dd_mm_yyyy(book):

@@ -24,6 +24,7 @@ SCREENS: tuple[Screen, ...] = (  # the first is the home screen, served at / as 
     Screen("views/villages.py", "Theo thôn", ":material/holiday_village:", "theo-thon"),
     Screen("views/units.py", "Cán bộ & đơn vị", ":material/badge:", "can-bo"),
     Screen("views/phases.py", "Giai đoạn", ":material/calendar_month:", "giai-doan"),
+    Screen("views/field_reports.py", "Phản ánh", ":material/campaign:", "phan-anh"),
     Screen("views/report.py", "Báo cáo tuần", ":material/description:", "bao-cao"),
     Screen("views/quality.py", "Chất lượng dữ liệu", ":material/fact_check:", "chat-luong"),
     Screen("views/source.py", "Nguồn dữ liệu", ":material/cable:", "nguon-du-lieu"),

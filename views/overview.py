@@ -9,6 +9,7 @@ from lib.status import OVER_VILLAGE
 from lib.tables import percent_text
 from views import cached
 from views.common import board_or_stop, inert, percent_column, require_admission
+from views.field_report_cards import overview_cards
 from views.health import health_line
 
 require_admission()
@@ -49,6 +50,7 @@ kpis.metric(
     width=170,
 )
 kpis.metric("Tiến độ", pace_word, help="So với chỉ tiêu hộ dân toàn xã và hạn chọn ở mục Tiến độ bên dưới", border=True, width=170)
+overview_cards(board, kpis)  # "Xử lý đúng hạn" and the overdue count, when the workbook has a `Phản ánh` tab
 st.caption(
     f"Chỉ tiêu: ≥ {fmt_pct(campaign.household_target, 0)} hộ có ĐTTM, {fmt_pct(campaign.official_target, 0)} cán bộ · "
     f"{fmt_int(s.installed_households)} / {fmt_int(s.smartphone_households)} hộ có ĐTTM · "

@@ -6,6 +6,7 @@ from lib import metrics, phases
 from lib.fmt import fmt_date, fmt_int, fmt_pct, md_escape
 from views import cached
 from views.common import board_or_stop, inert, percent_column, require_admission
+from views.field_report_cards import show_unit_handling
 
 require_admission()
 st.title("Cán bộ & đơn vị")
@@ -61,3 +62,5 @@ for group, view in cached.unit_groups(board, s.units_as_of, phase1_week):
         },
         key=f"units_{group}",
     )
+
+show_unit_handling(board)  # each unit's on-time handling of field reports beside its install rate (with a `Phản ánh` tab)

@@ -39,6 +39,8 @@ def read_tabs(raw: RawWorkbook, issues: Issues, today: dt.date) -> dict[str, Tab
     titles = {title: header_key(title).replace(" ", "") for title in raw.tabs}
     reads: dict[str, TabRead] = {}
     for tab in schema.TABS:
+        if not tab.read_by_cells:
+            continue  # read by a module of its own (see schema.Tab.read_by_cells)
         title = _choose_tab(tab, [t for t, key in titles.items() if key in tab.title_keys()], titles, raw.hidden_tabs, issues)
         if title is None:
             if tab.required:
@@ -48,6 +50,12 @@ def read_tabs(raw: RawWorkbook, issues: Issues, today: dt.date) -> dict[str, Tab
         if read is not None:
             reads[tab.entity] = read
     return reads
+
+
+def find_tab(raw: RawWorkbook, tab: schema.Tab, issues: Issues) -> str | None:
+    """The workbook's title for `tab` as `read_tabs` would choose it (warning about the others), or None."""
+    titles = {title: header_key(title).replace(" ", "") for title in raw.tabs}
+    return _choose_tab(tab, [t for t, key in titles.items() if key in tab.title_keys()], titles, raw.hidden_tabs, issues)
 
 
 def _choose_tab(tab: schema.Tab, matches: list[str], keys: dict[str, str], hidden: frozenset[str], issues: Issues) -> str | None:

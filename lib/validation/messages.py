@@ -247,6 +247,11 @@ MESSAGES: dict[str, Message] = {
         "{where}: mã phản ánh '{id}' trùng với dòng {rows} nhưng nội dung khác nhau, nên chưa tính các dòng này.",
         "Hãy giữ lại dòng mới nhất (chép lại từ hệ thống) và xoá các dòng kia.",
     ),
+    "unknown_village:field_report": Message(
+        "warning",
+        "Ô {cell} ({header}): không tìm thấy thôn nào của tab '{roster}' trong '{name}', nên phản ánh không được tính cho thôn nào.",
+        "Hãy ghi tên thôn đúng như trong tab '{roster}' (phản ánh vẫn được tính cho đơn vị xử lý).",
+    ),
     "duplicate_id:identical": Message(
         "warning", "{where}: dòng này lặp lại y hệt phản ánh '{id}' ở dòng {rows}; chỉ tính một lần.", "Có thể xoá dòng thừa."
     ),
@@ -291,6 +296,7 @@ PHRASES: dict[str, str] = {
     "percent.out_of_range": "tỷ lệ phải lớn hơn 0 và không quá 100 %",
     "weekday.unknown": "không hiểu ngày trong tuần; ví dụ: Thứ Năm",
     "setting.blank": "đang trống",
+    "setting.zero_days": "thời hạn phải từ 1 ngày làm việc trở lên",
     # why a resident's rating could not be read (lib.field_reports.parse_rating)
     "rating.true_false": "không phải đánh giá",
     "rating.unknown": "không hiểu đánh giá '{text}'",

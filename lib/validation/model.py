@@ -48,6 +48,7 @@ class Dataset:
     source: SourceInfo  # where the figures came from; the cells themselves go only to the snapshot store
     today: dt.date
     tab_titles: dict[str, str] = field(default_factory=dict)  # canonical tab name -> title in workbook
+    field_reports: pd.DataFrame | None = None  # the `Phản ánh` tab's accepted reports (lib.field_report_rows), None without the tab
 
     @property
     def error_count(self) -> int:

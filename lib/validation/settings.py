@@ -10,7 +10,7 @@ import datetime as dt
 
 from lib import schema
 from lib.config import Campaign, Phase
-from lib.normalize import Parsed, clean_text, header_key, parse_percent, parse_weekday
+from lib.normalize import Parsed, clean_text, header_key, parse_count, parse_percent, parse_weekday
 from lib.validation.messages import phrase
 from lib.validation.rows import Issues, TabRead, blank
 
@@ -30,7 +30,11 @@ def read_campaign(config: TabRead | None, phases: TabRead | None, issues: Issues
         raw = row.typed("value")
         if blank(raw):
             continue  # nothing typed: the default stands
-        parsed = {"percent": parse_percent, "weekday": parse_weekday}.get(setting.kind, lambda v: Parsed(value=clean_text(v)))(raw)
+        parsed = {"percent": parse_percent, "weekday": parse_weekday, "count": parse_count}.get(
+            setting.kind, lambda v: Parsed(value=clean_text(v))
+        )(raw)
+        if setting.kind == "count" and parsed.value == 0:
+            parsed = Parsed(code="bad_setting", reason=phrase("setting.zero_days"))
         if parsed.code or parsed.value in (None, ""):
             reason = parsed.reason or phrase("setting.blank")
             issues.add("bad_setting", at=config.at(row, "value"), value=raw, setting=setting.label, reason=reason, default=setting.default)
