@@ -1,5 +1,7 @@
 """AppTest on a live-shaped Google Sheet: one read per TTL for everyone, refresh, fallback banners, no secrets shown."""
 
+import re
+
 import pytest
 import responses
 import streamlit as st
@@ -191,11 +193,12 @@ def test_issues_link_to_their_cell_in_the_google_sheet(google, tmp_path):
     at = session(tmp_path).run()
     at.switch_page("views/quality.py").run()
     assert not at.exception
-    issues = next(d.value for d in at.dataframe if "message" in d.value.columns)
+    issues = next(d.value for d in at.dataframe if "link" in d.value.columns)
     linked = issues.dropna(subset=["link"])
     assert len(linked) and linked["link"].str.startswith(f"https://docs.google.com/spreadsheets/d/{KEY}/edit#gid=").all()
     first = linked.iloc[0]
-    sheet, cell = first["where"].split("!")
+    # "Tab Báo cáo thôn, dòng 77, cột Số hộ đã cài đặt (ô C77)": the tab and the cell the link must open
+    sheet, cell = re.fullmatch(r"Tab (.+?), dòng \d+.*\(ô ([A-Z]+\d+)\)", first["where"]).groups()
     assert first["link"].endswith(f"gid={google.gids[sheet]}&range={cell}")
 
 
