@@ -138,3 +138,16 @@ def test_the_quality_screens_filters_list_tabs_and_names_in_vietnamese_order():
     assert at.multiselect(key="f_tab").options == ["Báo cáo đơn vị", "Báo cáo thôn", "Phản ánh"]
     subjects = at.multiselect(key="f_subject").options
     assert subjects == vi_sorted(subjects) and len(subjects) > 1
+
+
+@pytest.mark.parametrize("typed", ["x" * 10_000, "<script>alert(1)</script> **b** [x](javascript:alert(1))"])
+@pytest.mark.parametrize(("page", "param"), [("villages", "thon"), ("quality", "loc")])
+def test_a_very_long_or_marked_up_link_parameter_is_echoed_short_and_inert(page, param, typed):
+    # A 10.000-character ?thon= was echoed whole in the "Không tìm thấy" warning.
+    at = open_page(page, **{param: [typed]})
+    said = [w.value for w in at.warning]
+    assert len(said) == 1 and len(said[0]) < 250, [len(w) for w in said]
+    if typed.startswith("x"):
+        assert "x" * 59 + "…" in said[0]
+    else:
+        assert "\\<script\\>" in said[0] and "\\*\\*b\\*\\*" in said[0] and "\\[x\\]\\(javascript" in said[0]
