@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from lib import tables
 from lib.chart_style import (
     INK,
     PHONE_WIDTH_PX,
@@ -16,7 +17,7 @@ from lib.chart_style import (
     text_px,
 )
 from lib.config import Phase
-from lib.fmt import fmt_date, fmt_int, fmt_pct
+from lib.fmt import fmt_date, fmt_int, fmt_pct, missing
 from lib.status import OVER_VILLAGE, STATUS_COLOUR, STATUS_LABEL, TARGET_COLOUR, status
 from lib.vi_sort import by_name, vi_sorted
 
@@ -93,6 +94,15 @@ def label_room(names: list[str], labels: list[str], starts: list[float]) -> tupl
     return round(room), max(inner - room, 40.0)
 
 
+def _state_text(state: str, denominator: object, column: str, over: str) -> str:
+    """A bar's status in words; a village without a rate says why (tables.need_text's words)."""
+    if state == "over":
+        return over
+    if state == "none" and column == "smartphone_households" and (missing(denominator) or denominator == 0):
+        return tables.need_text(0, denominator)
+    return STATUS_LABEL[state]
+
+
 def ranking(
     table: pd.DataFrame, target: float, value: str = "rate", name: str = "name", denominator: str = "smartphone_households"
 ) -> go.Figure:
@@ -107,7 +117,7 @@ def ranking(
     carried = [bool(c) for c in frame["carried"]] if "carried" in frame else [False] * len(frame)
     over = OVER_VILLAGE if denominator == "smartphone_households" else STATUS_LABEL["over"]
     custom = [
-        [safe(n), fmt_pct(r), fmt_int(i), fmt_int(d), over if s == "over" else STATUS_LABEL[s], fmt_int(need)]
+        [safe(n), fmt_pct(r), fmt_int(i), fmt_int(d), _state_text(s, d, denominator, over), fmt_int(need)]
         + [f"<br>{CARRIED_MARK} số của tuần trước (chưa báo cáo tuần này)" if c else ""]
         for n, r, i, d, s, need, c in zip(
             frame[name], frame[value], frame["installed"], frame[denominator], states, frame["needed"], carried, strict=True
@@ -119,7 +129,11 @@ def ranking(
         for n, s, c in zip(frame[name], states, carried, strict=True)
     ]
     values = [float(v) for v in frame[value].fillna(0)]
-    labels = [LABEL_GAP + c[1] + (f" · cần {c[5]}" if c[5] != "0" else "") for c in custom]
+    # A village without a rate says why beside its "–" (no smartphone-household figure, or 0 of them), never "Chưa có số liệu".
+    labels = [
+        LABEL_GAP + c[1] + (f" · cần {c[5]}" if c[5] != "0" else f" · {c[4]}" if s == "none" and c[4] != STATUS_LABEL["none"] else "")
+        for c, s in zip(custom, states, strict=True)
+    ]
     bar = {
         "type": "bar",
         "x": values,

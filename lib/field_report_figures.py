@@ -12,9 +12,9 @@ from typing import Any
 import pandas as pd
 
 from lib import field_reports as rules
-from lib.normalize import ascii_key
 from lib.status import label
 from lib.validation.model import Dataset
+from lib.vi_sort import by_name, vi_sort_key
 
 RATES = ("on_time_rate", "satisfied_rate", "per_100_households")
 
@@ -85,7 +85,9 @@ def week_by_unit(ds: Dataset, week: dt.date) -> pd.DataFrame:
     ]
     table = pd.DataFrame(found, columns=["unit", "received", "resolved", "resolved_on_time", "overdue_open"])
     table = table[(table[["received", "resolved", "overdue_open"]] > 0).any(axis=1)]
-    return table.sort_values(["overdue_open", "received", "unit"], ascending=[False, False, True], kind="stable").reset_index(drop=True)
+    return table.sort_values(["overdue_open", "received", "unit"], ascending=[False, False, True], key=by_name, kind="stable").reset_index(
+        drop=True
+    )
 
 
 def units(ds: Dataset) -> pd.DataFrame:
@@ -97,10 +99,10 @@ def units(ds: Dataset) -> pd.DataFrame:
 def choices(ds: Dataset) -> dict[str, list[str]]:
     """What the screen's filters offer: the units, fields and villages the reports name (as first spelled), sorted."""
     rows = annotated(ds)
-    villages = sorted({str(v) for v in rows["village"] if isinstance(v, str) and v}, key=ascii_key)
+    villages = sorted({str(v) for v in rows["village"] if isinstance(v, str) and v}, key=vi_sort_key)
     return {
-        "unit": sorted(set(rows["unit"]), key=ascii_key),
-        "field": sorted(set(rows["field"]), key=ascii_key),
+        "unit": sorted(set(rows["unit"]), key=vi_sort_key),
+        "field": sorted(set(rows["field"]), key=vi_sort_key),
         "village": villages,
     }
 
@@ -148,13 +150,13 @@ def units_of(found: dict[str, Any], target: float) -> pd.DataFrame:
 def villages_of(found: dict[str, Any]) -> pd.DataFrame:
     """The `villages` of a figures dict as a table, fewest reports per 100 households first (where use lags)."""
     table = pd.DataFrame(found["villages"], columns=["name", "received", "per_100_households"])
-    return table.sort_values(["per_100_households", "name"], na_position="last", kind="stable").reset_index(drop=True)
+    return table.sort_values(["per_100_households", "name"], key=by_name, na_position="last", kind="stable").reset_index(drop=True)
 
 
 def unit_rows(table: pd.DataFrame, target: float) -> pd.DataFrame:
     """Units as the screen lists them: most overdue first, then lowest on-time rate; whole percents and the status label."""
     ordered = table.assign(_rate=[2.0 if r is None or r != r else r for r in table["on_time_rate"]])
-    ordered = ordered.sort_values(["overdue_open", "_rate", "name"], ascending=[False, True, True], kind="stable")
+    ordered = ordered.sort_values(["overdue_open", "_rate", "name"], ascending=[False, True, True], key=by_name, kind="stable")
     return pd.DataFrame(
         {
             "name": ordered["name"],

@@ -26,9 +26,10 @@ import holidays
 import pandas as pd
 
 from lib.config import Campaign
-from lib.normalize import BLANK, Parsed, ascii_key, clean_text, header_key, name_key, report_week
+from lib.normalize import BLANK, Parsed, clean_text, header_key, name_key, report_week
 from lib.schema import FIELD_REPORTS  # the tab itself is declared with the others, in lib.schema
 from lib.validation.messages import phrase
+from lib.vi_sort import vi_sort_key
 
 DEFAULT_WORKING_DAYS = Campaign.report_working_days  # the `Cấu hình` default (schema.FIELD_REPORT_SETTINGS)
 UNASSIGNED = "Chưa phân công"
@@ -274,7 +275,7 @@ def handling_summary(
     rows = annotate(frame, as_of, working_days)
     rated = [s for s in rows["satisfied"] if s is not None]
     units = []
-    for name, mine in sorted(rows.groupby("unit"), key=lambda g: (g[0] == UNASSIGNED, ascii_key(g[0]))):
+    for name, mine in sorted(rows.groupby("unit"), key=lambda g: (g[0] == UNASSIGNED, vi_sort_key(g[0]))):
         taken = [int(d) for d in mine["days_taken"].dropna()]
         median = float(statistics.median(taken)) if taken else None
         units.append({"name": name, **_counts(mine), "overdue_open": int(mine["overdue"].sum()), "median_days": median})
@@ -329,7 +330,9 @@ def overdue_list(frame: pd.DataFrame, as_of: dt.date, working_days: int = DEFAUL
 def by_field(frame: pd.DataFrame, as_of: dt.date, working_days: int = DEFAULT_WORKING_DAYS) -> list[dict[str, object]]:
     """Per field (Giao thông, Môi trường…): received, resolved, on time, open and overdue, most received first."""
     rows = annotate(frame, as_of, working_days)
-    groups = sorted(rows.groupby("field", sort=False), key=lambda group: (-len(group[1]), ascii_key(str(group[0]))))  # most received first
+    groups = sorted(
+        rows.groupby("field", sort=False), key=lambda group: (-len(group[1]), vi_sort_key(str(group[0])))
+    )  # most received first
     return [
         {"field": name, **_counts(mine), "open": int((mine["state"] == Status.OPEN).sum()), "overdue_open": int(mine["overdue"].sum())}
         for name, mine in groups

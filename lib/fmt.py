@@ -56,3 +56,9 @@ _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$:"})
 def md_escape(text: object) -> str:
     """Cell text made inert inside Streamlit markdown: no emphasis, links, images, HTML or math."""
     return str(text).translate(_MD_SPECIAL).replace("\n", " ")
+
+
+def shorten(text: object, limit: int = 60) -> str:
+    """Text typed into a link, cut to `limit` characters with "…": a 10.000-character ?thon= is echoed, not printed whole."""
+    value = str(text)
+    return value if len(value) <= limit else value[: limit - 1] + "…"

@@ -11,6 +11,7 @@ from lib.dashboard import Dashboard
 from lib.field_report_section import zalo_line
 from lib.fmt import fmt_date, fmt_int, fmt_pct, fmt_pp, missing
 from lib.normalize import name_key
+from lib.tables import need_text
 from lib.vi_sort import by_name
 
 
@@ -39,6 +40,8 @@ def weekly_summary(board: Dashboard, week: dt.date | None) -> str:
         f"(chỉ tiêu {fmt_pct(campaign.household_target, 0)}; {fmt_pp(row['change_pp'])} so với tuần trước).",
         f"- Thôn đạt chỉ tiêu: {int(row['meeting_target'])}/{int(row['villages'])}.",
     ]
+    if no_rate := _without_rate(table):
+        lines.append(f"- Chưa tính tỷ lệ: {no_rate}.")
     officials = (
         board.official_weeks[board.official_weeks["week"] <= week]
         if week is not None and not board.official_weeks.empty
@@ -62,6 +65,16 @@ def weekly_summary(board: Dashboard, week: dt.date | None) -> str:
     lines.append("- Chưa báo cáo: " + (", ".join(missing) + "." if missing else "không có."))
     lines += filter(None, [zalo_line(board, week)])  # field reports, with a `Phản ánh` tab
     return "\n".join(lines)
+
+
+def _without_rate(table: pd.DataFrame) -> str:
+    """'Thôn Khe Tre (thiếu số hộ có ĐTTM); Thôn 1 (không áp dụng)': the villages left out of the rate, and why."""
+    if "smartphone_households" not in table:
+        return ""
+    smart = table["smartphone_households"]
+    left_out = table[[missing(v) or v == 0 for v in smart]]
+    left_out = left_out.sort_values("name", key=by_name, kind="stable")
+    return "; ".join(f"{n} ({need_text(0, v)})" for n, v in zip(left_out["name"], left_out["smartphone_households"], strict=True))
 
 
 VILLAGE_PAGE = "theo-thon"  # the village screen's url_path (views.SCREENS), opened with ?thon=<name>

@@ -9,6 +9,7 @@ from lib import dashboard, data_health
 from lib.config import SAMPLE_PATH
 from lib.live import resolve
 from lib.pipeline import load
+from lib.vi_sort import vi_sorted
 
 TIMEOUT = 60
 
@@ -129,3 +130,24 @@ def test_the_lagging_list_says_how_many_more_villages_lag(board):
     assert len(behind) == 6  # the sample: 18 of 24 villages meet the target
     assert any("và 1 thôn khác chưa đạt" in c.value for c in at.caption)
     assert all(r.endswith(" %") and "," in r for r in shown["rate"])
+
+
+def test_the_quality_screens_filters_list_tabs_and_names_in_vietnamese_order():
+    # Python's sorted() put "Báo cáo thôn" before "Báo cáo đơn vị" (Đ is U+0110, after every plain letter).
+    at = open_page("quality")
+    assert at.multiselect(key="f_tab").options == ["Báo cáo đơn vị", "Báo cáo thôn", "Phản ánh"]
+    subjects = at.multiselect(key="f_subject").options
+    assert subjects == vi_sorted(subjects) and len(subjects) > 1
+
+
+@pytest.mark.parametrize("typed", ["x" * 10_000, "<script>alert(1)</script> **b** [x](javascript:alert(1))"])
+@pytest.mark.parametrize(("page", "param"), [("villages", "thon"), ("quality", "loc")])
+def test_a_very_long_or_marked_up_link_parameter_is_echoed_short_and_inert(page, param, typed):
+    # A 10.000-character ?thon= was echoed whole in the "Không tìm thấy" warning.
+    at = open_page(page, **{param: [typed]})
+    said = [w.value for w in at.warning]
+    assert len(said) == 1 and len(said[0]) < 250, [len(w) for w in said]
+    if typed.startswith("x"):
+        assert "x" * 59 + "…" in said[0]
+    else:
+        assert "\\<script\\>" in said[0] and "\\*\\*b\\*\\*" in said[0] and "\\[x\\]\\(javascript" in said[0]

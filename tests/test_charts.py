@@ -296,3 +296,15 @@ def test_a_village_above_100_percent_is_never_green_and_says_so():
     assert bar.customdata[0][4] == "vượt số hộ có ĐTTM"
     assert "số của tuần trước" in bar.customdata[1][6]
     assert [t.strip() for t in fig.data[1].text] == ["110,0 %", "80,0 %"]
+
+
+def test_a_village_without_a_rate_says_why_on_the_ranking_never_no_data():
+    # 0 smartphone households is "không áp dụng", a bad roster figure "thiếu số hộ có ĐTTM"; both had "Chưa có số liệu".
+    from conftest import VILLAGES
+
+    roster = [VILLAGES[0], [*VILLAGES[1][:3], 0], [*VILLAGES[2][:3], "77%"], VILLAGES[3]]
+    board = dashboard.build(check(Thon=roster))
+    fig = charts.ranking(board.villages_at(D2), 0.7)
+    said = {n: (c[4], t.strip()) for n, c, t in zip(fig.data[0].y, fig.data[0].customdata, fig.data[1].text, strict=True)}
+    assert said["Thôn Trung Hòa"] == ("không áp dụng", "– · không áp dụng")
+    assert said["Thôn 1"] == ("thiếu số hộ có ĐTTM", "– · thiếu số hộ có ĐTTM")

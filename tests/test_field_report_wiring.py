@@ -169,3 +169,20 @@ def test_the_thursday_report_has_the_section_per_unit_and_the_zalo_line(workbook
         zalo_line(board, D(2026, 11, 26))
         == "- Phản ánh tuần: nhận 0, xử lý xong 1 (đúng hạn 0); đang quá hạn 2 (Trạm Y tế xã 1; UBND xã 1)."
     )
+
+
+def test_the_screens_filters_and_unit_tables_list_names_in_vietnamese_order():
+    # ascii_key folded Đ into D, so "Đường" sorted among the D's; a dictionary puts every Đ after every D.
+    from lib import field_report_figures
+
+    rows = [
+        *ROWS[:4],
+        report(1, "12/11/2026 08:15", "Đất đai", "Thôn 1", "Đoàn Thanh niên", "", "18/11/2026", "Hoàn thành"),
+        report(2, "12/11/2026 09:00", "Dịch vụ", "Thôn 1", "Dân quân", "", "18/11/2026", "Hoàn thành"),
+        report(3, "12/11/2026 10:00", "Điện", "Thôn 1", "Ê-kíp", "", "18/11/2026", "Hoàn thành"),
+    ]
+    ds = validate(book(**{"Phản ánh": rows}), AS_OF)
+    offered = field_report_figures.choices(ds)
+    assert offered["field"] == ["Dịch vụ", "Đất đai", "Điện"]
+    assert offered["unit"] == ["Dân quân", "Đoàn Thanh niên", "Ê-kíp"]
+    assert list(field_report_figures.units(ds)["name"]) == ["Dân quân", "Đoàn Thanh niên", "Ê-kíp"]

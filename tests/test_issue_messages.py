@@ -302,6 +302,13 @@ def test_a_message_says_where_in_words_first_and_the_cell_after():
     assert place("Báo cáo thôn", 9) == "Tab Báo cáo thôn, dòng 9"
 
 
+@pytest.mark.parametrize("key", sorted(MESSAGES))
+def test_a_message_about_a_cell_opens_with_its_place_in_words(key):
+    # "Ô H268 (Địa điểm): …" on the Phản ánh tab said the A1 address alone; every cell's message opens with {where}.
+    text = MESSAGES[key].text
+    assert text.startswith("{where}") or not {"cell", "row"} & set(placeholders(text)), text
+
+
 def test_the_readable_check_output_prints_the_message_with_its_place_once():
     ds = check(Bao_cao_thon=REPORTS + [[D3, "Thôn 1", "abc"]])
     lines = [issue_line(i) for i in ds.issues[ISSUE_COLUMNS].to_dict("records")]

@@ -514,3 +514,10 @@ def test_the_report_leaves_a_village_without_a_denominator_out_of_both_sides_and
     sheet = load_workbook(io.BytesIO(report_xlsx(report)))["Thôn"]
     khe_tre = next(row for row in sheet.iter_rows(values_only=True) if row[1] == "Thôn Khe Tre")
     assert (khe_tre[3], khe_tre[5]) == (None, None)
+
+
+def test_the_zalo_summary_names_the_villages_left_out_of_the_rate_and_why(corrected_board):
+    # Its "Toàn xã: …/300" left Khe Tre out silently; a reader of the group could not tell the commune rate was partial.
+    text = messages.weekly_summary(corrected_board, D2)
+    assert "- Chưa tính tỷ lệ: Thôn Khe Tre (thiếu số hộ có ĐTTM); Thôn Không (không áp dụng)." in text
+    assert not any(w in text for w in ("nan", "<NA>", "None", "inf"))

@@ -6,7 +6,7 @@ import streamlit as st
 
 from lib import data_health
 from lib.dashboard import Dashboard
-from lib.fmt import md_escape
+from lib.fmt import md_escape, shorten
 from views.common import inert
 
 QUALITY = "views/quality.py"
@@ -36,7 +36,7 @@ def health_list(board: Dashboard) -> None:
     item = data_health.item(board, code)
     if item is None:
         names = ", ".join(data_health.CODES)
-        st.warning(f"Không có bộ lọc “{md_escape(code)}”. Các bộ lọc có: {names}.", icon=":material/filter_alt_off:")
+        st.warning(f"Không có bộ lọc “{md_escape(shorten(code))}”. Các bộ lọc có: {names}.", icon=":material/filter_alt_off:")
         st.button("Bỏ lọc", key="health_clear", on_click=_clear, icon=":material/close:")
         return
     st.subheader(item.heading)

@@ -9,6 +9,7 @@ from lib import entry_links, messages
 from lib.config import TIMEZONE
 from lib.fmt import fmt_date
 from lib.loading import secrets
+from lib.vi_sort import by_name, vi_sorted
 from views import cached
 from views.common import SEVERITY_LABEL, board_or_stop, inert, issue_table, require_admission
 from views.health import health_list
@@ -39,9 +40,9 @@ filters = st.container(horizontal=True, gap="small")
 severities = filters.multiselect(
     "Mức", list(SEVERITY_LABEL), format_func=SEVERITY_LABEL.get, key="f_severity", width=220, placeholder="Tất cả"
 )
-tabs = filters.multiselect("Tab", sorted(issues["sheet"].unique()), key="f_tab", width=260, placeholder="Tất cả")
+tabs = filters.multiselect("Tab", vi_sorted(issues["sheet"].unique()), key="f_tab", width=260, placeholder="Tất cả")
 subjects = filters.multiselect(
-    "Thôn / đơn vị", sorted(x for x in issues["subject"].unique() if x), key="f_subject", width=260, placeholder="Tất cả"
+    "Thôn / đơn vị", vi_sorted(x for x in issues["subject"].unique() if x), key="f_subject", width=260, placeholder="Tất cả"
 )
 shown = issues
 if severities:
@@ -51,7 +52,9 @@ if tabs:
 if subjects:
     shown = shown[shown["subject"].isin(subjects)]
 shown = shown.sort_values(
-    ["severity", "sheet", "row"], key=lambda c: c.map({"error": 0, "warning": 1}) if c.name == "severity" else c, na_position="first"
+    ["severity", "sheet", "row"],
+    key=lambda c: c.map({"error": 0, "warning": 1}) if c.name == "severity" else by_name(c),
+    na_position="first",
 )
 if len(shown):
     issue_table(board, shown, key="issues")

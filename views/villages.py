@@ -6,7 +6,7 @@ import streamlit as st
 
 from lib import tables
 from lib.config import TIMEZONE
-from lib.fmt import fmt_date, fmt_int, fmt_pct, md_escape
+from lib.fmt import fmt_date, fmt_int, fmt_pct, md_escape, shorten
 from lib.history import TIMELINESS_LABEL
 from lib.normalize import ascii_key, loose_key, match_names, name_key
 from lib.vi_sort import vi_sorted
@@ -49,9 +49,9 @@ st.text_input(
 )
 for typed, name in st.session_state.get("thon_read", []):
     if name:
-        st.caption(f"Đã hiểu “{md_escape(typed)}” là “{md_escape(name)}”.")
+        st.caption(f"Đã hiểu “{md_escape(shorten(typed))}” là “{md_escape(name)}”.")
     else:
-        st.warning(f"Không tìm thấy “{md_escape(typed)}” trong danh sách thôn.", icon=":material/search_off:")
+        st.warning(f"Không tìm thấy “{md_escape(shorten(typed))}” trong danh sách thôn.", icon=":material/search_off:")
 selected = st.multiselect("Chọn thôn", names, key="thon_select", placeholder="Chọn một hoặc vài thôn")
 if st.query_params.get_all("thon") != selected:
     st.query_params["thon"] = selected
