@@ -88,14 +88,18 @@ def _date(day: object) -> str:
 
 
 def flat(board: Dashboard, week: dt.date | None, weeks: int = STALL_WEEKS) -> HealthItem:
-    """Villages whose installed count has not grown for `weeks` report weeks or more (all installed: left out)."""
-    vw = board.village_weeks
+    """Villages short of the target whose installed count has not grown for `weeks` report weeks or more.
+
+    A village at or above the target is left out: after the peak the figures level off everywhere, and a line
+    naming every village would never be silent on a healthy sheet.
+    """
+    vw, target = board.village_weeks, board.ds.campaign.household_target
     past = vw[(vw["week"] <= week) & vw["ever_reported"].astype(bool)] if week is not None and len(vw) else vw.iloc[0:0]
     listed, why = [], []
     now = metrics.at_week(vw, week)
     for _, row in now.iterrows():
         mine = past[past["key"] == row["key"]]
-        if mine.empty or (row["rate"] == row["rate"] and row["rate"] >= 1):
+        if mine.empty or not (row["rate"] == row["rate"] and row["rate"] < target):  # no rate, or the target is met
             continue
         grew = mine.loc[mine["change"] > 0, "week"]
         since = max(grew) if len(grew) else min(mine["week"])
@@ -107,8 +111,8 @@ def flat(board: Dashboard, week: dt.date | None, weeks: int = STALL_WEEKS) -> He
     return HealthItem(
         FLAT,
         len(rows),
-        f"{len(rows)} thôn {weeks}+ tuần không tăng",
-        f"Thôn có số hộ đã cài không tăng từ {weeks} tuần trở lên",
+        f"{len(rows)} thôn chưa đạt, {weeks}+ tuần không tăng",
+        f"Thôn chưa đạt chỉ tiêu có số hộ đã cài không tăng từ {weeks} tuần trở lên",
         _villages(rows, why),
     )
 

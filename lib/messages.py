@@ -107,7 +107,7 @@ def village_fixes(issues: pd.DataFrame, name: str, base_url: str = "") -> str:
     else:
         lines = [f"{name}: số liệu i-HaTinh trên Google Sheet chung của xã có chỗ cần sửa."]
         if len(errors):
-            lines.append(f"Cần sửa ({len(errors)} ô, các dòng này đang chưa được tính):")
+            lines.append(f"Cần sửa ({len(errors)} ô, số ở các ô này đang chưa được tính):")
             lines += [_fix_line(i, m, v) for i, (m, v) in enumerate(zip(errors["message"], errors["value"], strict=True), start=1)]
         if len(warnings):
             lines.append(f"Nên xem lại ({len(warnings)}, số liệu vẫn được tính):")

@@ -21,7 +21,7 @@ def test_all_well_says_nothing():
 
 def troubled():
     reports = [["Ngày báo cáo", "Tên thôn", "Số hộ đã cài đặt"], [WEEKS[0], "Thôn Yên Thọ", 10]]  # then silent
-    reports += [[w, "Thôn Trung Hòa", 30 if i == 0 else 75] for i, w in enumerate(WEEKS)]  # flat from the second week
+    reports += [[w, "Thôn Trung Hòa", 30 if i == 0 else 65] for i, w in enumerate(WEEKS)]  # flat from the second week, short of 70 %
     reports += [[w, "Thôn 1", 40 + 18 * i] for i, w in enumerate(WEEKS)]  # 130 of 120 smartphone households at the end
     reports += [[WEEKS[-1], "Thôn Yên Thọ", "mười"]]  # a row refused
     return board_of(Bao_cao_thon=reports)
@@ -34,7 +34,7 @@ def test_each_kind_of_trouble_is_found_with_the_villages_behind_it():
     assert [found[c].text for c in found] == [
         "1 dòng bị loại",
         "1 thôn dùng số tuần trước",
-        "2 thôn 4+ tuần không tăng",
+        "2 thôn chưa đạt, 4+ tuần không tăng",
         "1 thôn vượt số hộ có ĐTTM",
     ]
     assert found["so-cu"].rows.to_dict("list") == {
@@ -91,3 +91,11 @@ def test_a_village_that_installed_every_smartphone_household_is_not_flat():
     reports = [["Ngày báo cáo", "Tên thôn", "Số hộ đã cài đặt"]]
     reports += [[w, n, s] for w in WEEKS for n, s in (("Thôn Trung Hòa", 100), ("Thôn 1", 120), ("Thôn Yên Thọ", 80))]
     assert data_health.item(board_of(Bao_cao_thon=reports), "khong-tang").count == 0
+
+
+def test_a_flat_village_that_meets_the_target_is_not_flagged_so_a_healthy_sheet_after_the_peak_is_silent():
+    # Thôn Trung Hòa has 100 smartphone households: 75 flat for weeks is 75 % (target 70 %), 65 is short of it.
+    meeting = [["Ngày báo cáo", "Tên thôn", "Số hộ đã cài đặt"]] + [[w, "Thôn Trung Hòa", 75] for w in WEEKS]
+    short = [["Ngày báo cáo", "Tên thôn", "Số hộ đã cài đặt"]] + [[w, "Thôn Trung Hòa", 65] for w in WEEKS]
+    assert data_health.item(board_of(Bao_cao_thon=meeting), "khong-tang").count == 0
+    assert list(data_health.item(board_of(Bao_cao_thon=short), "khong-tang").rows["name"]) == ["Thôn Trung Hòa"]

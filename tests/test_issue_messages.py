@@ -361,7 +361,7 @@ def test_a_village_reminder_lists_its_own_cells_with_what_to_type_and_its_page_l
     text = village_fixes(ds.issues, "Thôn 1", "https://bang.songiang.vn/")
     assert text.splitlines() == [
         "Thôn 1: số liệu i-HaTinh trên Google Sheet chung của xã có chỗ cần sửa.",
-        "Cần sửa (1 ô, các dòng này đang chưa được tính):",
+        "Cần sửa (1 ô, số ở các ô này đang chưa được tính):",
         "1. " + _issue(ds, "not_a_number")["message"] + " Trong ô đang ghi: “abc”.",
         "Sửa xong, số liệu được tính lại sau vài phút. Xin cảm ơn!",
         "Xem số liệu của Thôn 1: https://bang.songiang.vn/theo-thon?thon=Th%C3%B4n%201",
