@@ -90,6 +90,12 @@ def test_the_contract_on_a_hand_made_sheet(workbook):
     assert "'Tạm dừng'" in unknown["message"] and unknown["severity"] == "warning"
 
 
+def test_a_village_not_found_says_where_in_words_like_every_other_issue(workbook):
+    _, result = check_json(str(workbook))
+    unknown = next(i for i in result["issues"] if i["code"] == "unknown_village")
+    assert unknown["message"].startswith("Tab Danh sách phản ánh, dòng 8, cột Địa điểm (ô J8): không tìm thấy thôn nào")
+
+
 def test_without_the_tab_the_contract_has_no_field_reports(tmp_path):
     path = tmp_path / "plain.xlsx"
     save_workbook(path, {"Thôn": VILLAGES, "Báo cáo thôn": REPORTS, "Đơn vị": UNITS, "Báo cáo đơn vị": UNIT_REPORTS})

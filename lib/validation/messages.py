@@ -249,7 +249,7 @@ MESSAGES: dict[str, Message] = {
     ),
     "unknown_village:field_report": Message(
         "warning",
-        "Ô {cell} ({header}): không tìm thấy thôn nào của tab '{roster}' trong '{name}', nên phản ánh không được tính cho thôn nào.",
+        "{where}: không tìm thấy thôn nào của tab '{roster}' trong '{name}', nên phản ánh không được tính cho thôn nào.",
         "Hãy ghi tên thôn đúng như trong tab '{roster}' (phản ánh vẫn được tính cho đơn vị xử lý).",
     ),
     "duplicate_id:identical": Message(
