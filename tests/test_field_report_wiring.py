@@ -108,6 +108,8 @@ def test_the_readable_check_says_the_same_in_vietnamese(workbook, capsys):
     out = capsys.readouterr().out
     assert "Phản ánh: đã nhận 6, đã xử lý 2 (đúng hạn 1 = 50,0 %), đang xử lý 3, quá hạn 2; người dân hài lòng 50,0 %" in out
     assert "  UBND xã: nhận 4, xử lý 2, đúng hạn 50,0 %, quá hạn 1, thời gian xử lý (trung vị) 7 ngày" in out
+    villages = out.split("  Phản ánh theo thôn (số phản ánh; trên 100 hộ):\n")[1].splitlines()[:3]
+    assert villages == ["    Thôn Trung Hòa: 3; 1,5", "    Thôn 1: 2; 1,3", "    Thôn Yên Thọ: 0; 0,0"]  # as in `villages` of --json
     assert not any(p in out for p in PERSONAL)
 
 
