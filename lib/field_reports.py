@@ -49,6 +49,8 @@ PERSONAL_HEADERS: tuple[str, ...] = tuple(
         "Số điện thoại", "Điện thoại", "SĐT", "ĐT", "Di động", "Email", "E-mail", "Thư điện tử",
         "Số CCCD", "CCCD", "Căn cước", "Số căn cước", "CMND", "Số CMND", "Số định danh",
         "Địa chỉ", "Địa chỉ cụ thể", "Địa chỉ người gửi", "Địa chỉ liên hệ", "Nơi ở", "Ngày sinh", "Giới tính",
+        "Số ĐT", "ĐTDĐ", "Số ĐTDĐ", "Tên người dân", "Họ tên người dân", "Tên công dân", "Công dân",
+        "Thông tin người gửi", "Thông tin người phản ánh", "Thông tin liên hệ",
     )
 )  # fmt: skip
 

@@ -177,3 +177,33 @@ def test_the_thursday_report_has_the_section_per_unit_and_the_zalo_line(workbook
         zalo_line(board, D(2026, 11, 26))
         == "- Phản ánh tuần: nhận 0, xử lý xong 1 (đúng hạn 0); đang quá hạn 2 (Trạm Y tế xã 1; UBND xã 1)."
     )
+
+
+def test_a_two_row_header_with_a_merged_sender_block_is_read_once_and_its_personal_columns_never_stored(tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in {"Thôn": VILLAGES, "Báo cáo thôn": REPORTS, "Đơn vị": UNITS, "Báo cáo đơn vị": UNIT_REPORTS}.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    sheet = workbook.create_sheet("Phản ánh")  # as the platform exports it: the sender's block merged over its sub-headers
+    sheet.append(["Mã PA", "Thông tin người phản ánh", None, None, "Thời gian gửi", "Đơn vị xử lý", "Trạng thái"])
+    sheet.append([None, "Họ tên", "Số ĐT", "Số CCCD", None, None, None])
+    sheet.append(["PA001", *PERSONAL[:3], "12/11/2026 08:15", "UBND xã", "Đang xử lý"])
+    sheet.merge_cells("B1:D1")
+    for column in "AEFG":
+        sheet.merge_cells(f"{column}1:{column}2")
+    path = tmp_path / "merged.xlsx"
+    workbook.save(path)
+    store = f"sqlite:///{tmp_path / 'snap.sqlite'}"
+    loaded = load(resolve(str(path), store_url=store), AS_OF)
+    assert loaded.recorded is not None
+    assert [i.code for i in loaded.ds.issues.itertuples() if i.sheet == "Phản ánh"] == []  # row 2 is the header's, not a report
+    assert loaded.ds.field_reports is not None and list(loaded.ds.field_reports["id"]) == ["PA001"]
+    dump = "\n".join(sqlite3.connect(tmp_path / "snap.sqlite").iterdump())
+    stored = SnapshotStore(store).latest(resolve(str(path), store_url=store).identity).raw
+    cells = [str(v) for row in stored.tabs["Phản ánh"] for v in row if v is not None]
+    assert not any(p in c for p in PERSONAL for c in cells) and "PA001" in cells
+    assert not any(p in dump for p in PERSONAL)
