@@ -19,7 +19,7 @@ import pandas as pd
 
 from lib import schema
 from lib.config import Campaign
-from lib.field_report_rows import FRAME_COLUMNS, read_reports
+from lib.field_report_rows import FRAME_COLUMNS, clipped, read_reports
 from lib.field_reports import header_map, personal_columns, village_in_text, week_ending
 from lib.normalize import clean_text, column_letter, header_key, parse_date
 from lib.validation.cells import HEADER_SCAN_ROWS, find_tab
@@ -163,6 +163,6 @@ def _match_villages(
         at = At(tab.sheet, Row(number, [], {}, letters, {"week": weeks.get(number)}), "village", headers["village"])
         if name is None:
             roster_title = villages.title if villages is not None else schema.VILLAGES.name
-            issues.add("unknown_village:field_report", at=at, value=typed, name=typed, roster=roster_title)
+            issues.add("unknown_village:field_report", at=at, value=typed, name=clipped(typed), roster=roster_title)
         elif approximately is not None:
             issues.add("approximate_name", at=at, value=typed, typed=typed, name=name)
