@@ -62,4 +62,10 @@ def field_report_lines(found: dict[str, Any] | None) -> list[str]:
             f"  {u['name']}: nhận {fmt_int(u['received'])}, xử lý {fmt_int(u['resolved'])}, đúng hạn {fmt_pct(u['on_time_rate'])}, "
             f"quá hạn {fmt_int(u['overdue_open'])}, thời gian xử lý (trung vị) {median}"
         )
+    if found["villages"]:
+        out.append("  Phản ánh theo thôn (số phản ánh; trên 100 hộ):")
+    for v in found["villages"]:
+        per_100 = v["per_100_households"]
+        shown = "–" if per_100 is None else f"{per_100:.1f}".replace(".", ",")
+        out.append(f"    {v['name']}: {fmt_int(v['received'])}; {shown}")
     return out

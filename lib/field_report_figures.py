@@ -13,6 +13,7 @@ import pandas as pd
 
 from lib import field_reports as rules
 from lib.status import label
+from lib.tables import percent_text
 from lib.validation.model import Dataset
 from lib.vi_sort import by_name, vi_sort_key
 
@@ -134,6 +135,11 @@ def field_table(frame: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
     return pd.DataFrame(rules.by_field(frame, ds.today, ds.campaign.report_working_days), columns=columns)
 
 
+def field_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """The per-field table as the screen shows it: the rate written '81,3 %', '–' for a field with nothing resolved yet."""
+    return table.assign(on_time_rate=percent_text(table["on_time_rate"]))
+
+
 def figures_of(frame: pd.DataFrame, ds: Dataset, as_of: dt.date | None = None) -> dict[str, Any]:
     """The contract's figures for a chosen subset of reports, as of `as_of` (default `ds.today`)."""
     return rules.handling_summary(frame, as_of or ds.today, households(ds), ds.campaign.report_working_days)
@@ -161,7 +167,7 @@ def unit_rows(table: pd.DataFrame, target: float) -> pd.DataFrame:
         {
             "name": ordered["name"],
             "overdue_open": ordered["overdue_open"],  # beside the name: what a phone shows without scrolling the table
-            "on_time": [None if r is None or r != r else int(r * 100 + 1e-9) for r in ordered["on_time_rate"]],
+            "on_time": percent_text(ordered["on_time_rate"]),  # '81,3 %' as everywhere; '–' when nothing was resolved
             "count": [f"{t}/{r}" for t, r in zip(ordered["resolved_on_time"], ordered["resolved"], strict=True)],
             "status": [label(None if r is None or r != r else r, target) for r in ordered["on_time_rate"]],
             "received": ordered["received"],

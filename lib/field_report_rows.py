@@ -37,6 +37,8 @@ class _Issues:
     def add(self, key: str, /, *, row: int, field: str, value: object, **params: object) -> None:
         """Record one issue worded by MESSAGES[key]; `params` fill its placeholders, besides {where} (the cell, or the row)."""
         message = MESSAGES[key]
+        # What the row typed is quoted, cut short: a status of 10.000 characters is named, not pasted whole.
+        params = {k: clipped(v) if k in ("id", "status") else v for k, v in params.items()}
         header = self.headers.get(field, field)
         cell = f"{self.letters[field]}{row}" if field in self.letters else ""
         where = place(self.sheet, row, header, cell)
@@ -45,6 +47,11 @@ class _Issues:
         self.items.append({**dict(zip(ISSUE_COLUMNS, values, strict=True)), "field": field})
         if message.severity == "error":
             self.rejected.add(row)
+
+
+def clipped(value: object, limit: int = 80) -> object:
+    """Text quoted in a message, cut to `limit` characters with '…' (the cell itself says the rest)."""
+    return value[: limit - 1] + "…" if isinstance(value, str) and len(value) > limit else value
 
 
 def read_reports(

@@ -90,6 +90,12 @@ def test_the_contract_on_a_hand_made_sheet(workbook):
     assert "'Tạm dừng'" in unknown["message"] and unknown["severity"] == "warning"
 
 
+def test_a_village_not_found_says_where_in_words_like_every_other_issue(workbook):
+    _, result = check_json(str(workbook))
+    unknown = next(i for i in result["issues"] if i["code"] == "unknown_village")
+    assert unknown["message"].startswith("Tab Danh sách phản ánh, dòng 8, cột Địa điểm (ô J8): không tìm thấy thôn nào")
+
+
 def test_without_the_tab_the_contract_has_no_field_reports(tmp_path):
     path = tmp_path / "plain.xlsx"
     save_workbook(path, {"Thôn": VILLAGES, "Báo cáo thôn": REPORTS, "Đơn vị": UNITS, "Báo cáo đơn vị": UNIT_REPORTS})
@@ -102,6 +108,8 @@ def test_the_readable_check_says_the_same_in_vietnamese(workbook, capsys):
     out = capsys.readouterr().out
     assert "Phản ánh: đã nhận 6, đã xử lý 2 (đúng hạn 1 = 50,0 %), đang xử lý 3, quá hạn 2; người dân hài lòng 50,0 %" in out
     assert "  UBND xã: nhận 4, xử lý 2, đúng hạn 50,0 %, quá hạn 1, thời gian xử lý (trung vị) 7 ngày" in out
+    villages = out.split("  Phản ánh theo thôn (số phản ánh; trên 100 hộ):\n")[1].splitlines()[:3]
+    assert villages == ["    Thôn Trung Hòa: 3; 1,5", "    Thôn 1: 2; 1,3", "    Thôn Yên Thọ: 0; 0,0"]  # as in `villages` of --json
     assert not any(p in out for p in PERSONAL)
 
 
@@ -186,3 +194,33 @@ def test_the_screens_filters_and_unit_tables_list_names_in_vietnamese_order():
     assert offered["field"] == ["Dịch vụ", "Đất đai", "Điện"]
     assert offered["unit"] == ["Dân quân", "Đoàn Thanh niên", "Ê-kíp"]
     assert list(field_report_figures.units(ds)["name"]) == ["Dân quân", "Đoàn Thanh niên", "Ê-kíp"]
+
+
+def test_a_two_row_header_with_a_merged_sender_block_is_read_once_and_its_personal_columns_never_stored(tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in {"Thôn": VILLAGES, "Báo cáo thôn": REPORTS, "Đơn vị": UNITS, "Báo cáo đơn vị": UNIT_REPORTS}.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    sheet = workbook.create_sheet("Phản ánh")  # as the platform exports it: the sender's block merged over its sub-headers
+    sheet.append(["Mã PA", "Thông tin người phản ánh", None, None, "Thời gian gửi", "Đơn vị xử lý", "Trạng thái"])
+    sheet.append([None, "Họ tên", "Số ĐT", "Số CCCD", None, None, None])
+    sheet.append(["PA001", *PERSONAL[:3], "12/11/2026 08:15", "UBND xã", "Đang xử lý"])
+    sheet.merge_cells("B1:D1")
+    for column in "AEFG":
+        sheet.merge_cells(f"{column}1:{column}2")
+    path = tmp_path / "merged.xlsx"
+    workbook.save(path)
+    store = f"sqlite:///{tmp_path / 'snap.sqlite'}"
+    loaded = load(resolve(str(path), store_url=store), AS_OF)
+    assert loaded.recorded is not None
+    assert [i.code for i in loaded.ds.issues.itertuples() if i.sheet == "Phản ánh"] == []  # row 2 is the header's, not a report
+    assert loaded.ds.field_reports is not None and list(loaded.ds.field_reports["id"]) == ["PA001"]
+    dump = "\n".join(sqlite3.connect(tmp_path / "snap.sqlite").iterdump())
+    stored = SnapshotStore(store).latest(resolve(str(path), store_url=store).identity).raw
+    cells = [str(v) for row in stored.tabs["Phản ánh"] for v in row if v is not None]
+    assert not any(p in c for p in PERSONAL for c in cells) and "PA001" in cells
+    assert not any(p in dump for p in PERSONAL)

@@ -556,6 +556,12 @@ def test_an_unknown_status_warning_names_the_value_and_says_what_to_use():
     assert issues[0]["value"] == "Tạm dừng"
 
 
+def test_a_status_or_rating_of_ten_thousand_characters_is_quoted_short():
+    _, issues = read(record(5, status="Đ" * 10_000, rating="<b>5</b>" + "y" * 10_000))
+    assert [i["code"] for i in issues] == ["unknown_status", "bad_rating"]
+    assert all(len(i["message"]) < 400 and "…'" in i["message"] for i in issues)
+
+
 def test_an_unknown_status_is_named_even_when_a_completion_date_resolves_the_report():
     _, issues = read(record(5, status="Tạm dừng", completed="05/05/2026"))
     assert found(issues) == [("unknown_status", "I5", "warning")]

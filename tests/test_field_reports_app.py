@@ -98,3 +98,26 @@ def test_the_overview_and_the_units_screen_show_on_time_handling(board):
     units = frame_with(open_page("units"), "on_time")
     assert set(units["name"]) == {u["name"] for u in found["units"]}
     assert {"install", "on_time", "overdue_open"} <= set(units.columns)
+
+
+HAND_MADE = [
+    ["DANH SÁCH PHẢN ÁNH"],
+    ["STT", "Mã PA", "Họ và tên người gửi", "Thời gian gửi", "Lĩnh vực", "Địa bàn", "Cơ quan xử lý", "Thời gian hoàn thành", "Trạng thái"],
+    [1, "PA1", "Nguyễn Văn Riêngtư", "02/11/2026 08:00", "Giao thông", "Thôn 1", "UBND xã", "04/11/2026", "Hoàn thành"],
+    [2, "PA2", "Trần Thị Riêngtư", "03/11/2026 09:30", "Điện", "Thôn 1", "UBND xã", None, "Đang xử lý"],
+]
+
+
+def test_a_field_with_nothing_resolved_yet_shows_a_dash_not_an_error(tmp_path, monkeypatch):
+    from conftest import REPORTS, UNIT_REPORTS, UNITS, VILLAGES
+
+    path = tmp_path / "hand.xlsx"
+    tabs = {"Thôn": VILLAGES, "Báo cáo thôn": REPORTS, "Đơn vị": UNITS, "Báo cáo đơn vị": UNIT_REPORTS}
+    save_workbook(path, {**tabs, "Danh sách phản ánh": HAND_MADE})
+    monkeypatch.setenv("SONGIANG_SOURCE", str(path))
+    monkeypatch.setenv("SONGIANG_TODAY", TODAY.isoformat())
+    at = open_page("field_reports")
+    by_field = frame_with(at, "resolved_on_time").set_index("field")["on_time_rate"].to_dict()
+    assert by_field == {"Giao thông": "100,0 %", "Điện": "–"}
+    assert list(frame_with(at, "on_time")["on_time"]) == ["100,0 %"]  # one unit: 1 of 1 on time
+    assert "Riêngtư" not in str([d.value.to_string() for d in at.dataframe])

@@ -104,7 +104,7 @@ else:
 st.subheader("Theo lĩnh vực")
 by_field = figures.field_table(frame, ds)
 st.dataframe(
-    inert(by_field.assign(on_time_rate=[None if r is None else int(r * 100) for r in by_field["on_time_rate"]])),
+    inert(figures.field_rows(by_field)),
     hide_index=True,
     column_config={
         "field": st.column_config.TextColumn("Lĩnh vực", pinned=True),

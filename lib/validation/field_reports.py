@@ -19,7 +19,7 @@ import pandas as pd
 
 from lib import schema
 from lib.config import Campaign
-from lib.field_report_rows import FRAME_COLUMNS, read_reports
+from lib.field_report_rows import FRAME_COLUMNS, clipped, read_reports
 from lib.field_reports import header_map, personal_columns, village_in_text, week_ending
 from lib.normalize import clean_text, column_letter, header_key, parse_date
 from lib.validation.cells import HEADER_SCAN_ROWS, find_tab
@@ -52,19 +52,37 @@ def header_row(rows: Rows) -> tuple[int, dict[str, int]]:
     return best_row, best
 
 
+def header_rows(rows: Rows, at: int, columns: dict[str, int]) -> int:
+    """How many rows the header spans from `at`: a platform's two-row header (a merged "Thông tin người phản ánh" over
+    Họ tên | Số ĐT | …) continues in the rows below whose id cell repeats the header's (merged cells are filled down as
+    read) or is blank beside a personal sub-header."""
+    c = columns.get("id")
+    if c is None or at < 0:
+        return 1
+    span = 1
+    for row in rows[at + 1 : at + 3]:
+        cell = row[c] if c < len(row) else None
+        repeats = not blank(cell) and header_key(cell) == header_key(rows[at][c])
+        if not (repeats or (blank(cell) and personal_columns(row))):
+            break
+        span += 1
+    return span
+
+
 def without_personal_data(raw: RawWorkbook) -> RawWorkbook:
     """The workbook with the cells under a personal header (sender's name, phone, ID, e-mail, address) of any `Phản ánh` tab blanked."""
     changed: dict[str, Rows] = {}
     for title, rows in raw.tabs.items():
         if header_key(title).replace(" ", "") not in TAB.title_keys():
             continue
-        at, _ = header_row(rows)
+        at, columns = header_row(rows)
         if at < 0:  # no header of ours: still drop any column whose header is personal
             at = next((r for r, row in enumerate(rows[:HEADER_SCAN_ROWS]) if personal_columns(row)), -1)
-        personal = set(personal_columns(rows[at])) if at >= 0 else set()
+        end = at + header_rows(rows, at, columns) if at >= 0 else 0
+        personal = {c for row in rows[at:end] for c in personal_columns(row)} if at >= 0 else set()
         if personal:
-            below = [[None if c in personal else v for c, v in enumerate(row)] for row in rows[at + 1 :]]
-            changed[title] = [*rows[: at + 1], *below]
+            below = [[None if c in personal else v for c, v in enumerate(row)] for row in rows[end:]]
+            changed[title] = [*rows[:end], *below]
     return dataclasses.replace(raw, tabs={**raw.tabs, **changed}) if changed else raw
 
 
@@ -87,7 +105,7 @@ def read_field_reports(
     letters = {f: column_letter(c) for f, c in columns.items()}
     records: list[dict[str, object]] = []
     weeks: dict[int, dt.date | None] = {}
-    for r in range(at + 1, len(rows)):
+    for r in range(at + header_rows(rows, at, columns), len(rows)):
         row = rows[r]
         cells = {f: (row[c] if c < len(row) else None) for f, c in columns.items()}
         if all(blank(v) for v in cells.values()):
@@ -145,6 +163,6 @@ def _match_villages(
         at = At(tab.sheet, Row(number, [], {}, letters, {"week": weeks.get(number)}), "village", headers["village"])
         if name is None:
             roster_title = villages.title if villages is not None else schema.VILLAGES.name
-            issues.add("unknown_village:field_report", at=at, value=typed, name=typed, roster=roster_title)
+            issues.add("unknown_village:field_report", at=at, value=typed, name=clipped(typed), roster=roster_title)
         elif approximately is not None:
             issues.add("approximate_name", at=at, value=typed, typed=typed, name=name)
