@@ -122,11 +122,20 @@ def test_personal_columns_are_never_validated_shown_or_stored(workbook, tmp_path
         cells = [str(v) for rows in raw.tabs.values() for row in rows for v in row if v is not None]
         assert not any(p in c for p in PERSONAL for c in cells)
         assert raw.tabs["Danh sách phản ánh"][3] == HEADER  # the header stays, so every cell keeps its address
-    assert "nội dung" in str(stored.tabs["Danh sách phản ánh"][4])  # columns of no concern are kept as they were
+    # Only the columns the reader uses are kept below the header: free text such as Nội dung may name people.
+    assert stored.tabs["Danh sách phản ánh"][4][HEADER.index("Nội dung")] is None
+    assert stored.tabs["Danh sách phản ánh"][4][HEADER.index("Mã PA")] == "PA001"
     shown = json.dumps(check_json(str(workbook))[1], ensure_ascii=False)
     assert not any(p in shown for p in PERSONAL)
     dump = "\n".join(sqlite3.connect(tmp_path / "snap.sqlite").iterdump())
     assert not any(p in dump for p in PERSONAL)
+
+
+def test_a_column_the_reader_does_not_use_is_blanked_whatever_its_header_says():
+    # "Người liên hệ" is on no list of personal headers; below a header of ours it is dropped all the same.
+    rows = [["Mã phản ánh", "Ngày gửi", "Người liên hệ", "Trạng thái"], ["PA9", "12/11/2026", "Trần Văn Lạ", "Đang xử lý"]]
+    kept = without_personal_data(book(**{"Phản ánh": rows})).tabs["Phản ánh"]
+    assert kept == [rows[0], ["PA9", "12/11/2026", None, "Đang xử lý"]]
 
 
 def test_a_header_of_personal_columns_alone_is_still_dropped():

@@ -70,19 +70,27 @@ def header_rows(rows: Rows, at: int, columns: dict[str, int]) -> int:
 
 
 def without_personal_data(raw: RawWorkbook) -> RawWorkbook:
-    """The workbook with the cells under a personal header (sender's name, phone, ID, e-mail, address) of any `Phản ánh` tab blanked."""
+    """The workbook with any `Phản ánh` tab cut down to what the reader uses, before anything validates, shows or stores it.
+
+    Below a header of ours only the columns the reader maps are kept: the sender's name, phone, ID, e-mail and
+    address, and free text such as *Nội dung* that may name people, are blanked whatever their header says.
+    Without a header of ours, the cells under a personal header are blanked.
+    """
     changed: dict[str, Rows] = {}
     for title, rows in raw.tabs.items():
         if header_key(title).replace(" ", "") not in TAB.title_keys():
             continue
         at, columns = header_row(rows)
-        if at < 0:  # no header of ours: still drop any column whose header is personal
-            at = next((r for r, row in enumerate(rows[:HEADER_SCAN_ROWS]) if personal_columns(row)), -1)
-        end = at + header_rows(rows, at, columns) if at >= 0 else 0
-        personal = {c for row in rows[at:end] for c in personal_columns(row)} if at >= 0 else set()
-        if personal:
-            below = [[None if c in personal else v for c, v in enumerate(row)] for row in rows[end:]]
+        if at >= 0:
+            end, kept = at + header_rows(rows, at, columns), set(columns.values())
+            below = [[v if c in kept else None for c, v in enumerate(row)] for row in rows[end:]]
             changed[title] = [*rows[:end], *below]
+            continue
+        at = next((r for r, row in enumerate(rows[:HEADER_SCAN_ROWS]) if personal_columns(row)), -1)
+        personal = {c for c in personal_columns(rows[at])} if at >= 0 else set()
+        if personal:
+            below = [[None if c in personal else v for c, v in enumerate(row)] for row in rows[at + 1 :]]
+            changed[title] = [*rows[: at + 1], *below]
     return dataclasses.replace(raw, tabs={**raw.tabs, **changed}) if changed else raw
 
 
