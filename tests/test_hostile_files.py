@@ -272,8 +272,9 @@ def test_hidden_tabs_are_reported_from_the_workbook(sample_path):
         "Báo cáo thôn": 787,
         "Đơn vị": 19,
         "Báo cáo đơn vị": 596,
-        "Cấu hình": 7,
+        "Cấu hình": 9,
         "Giai đoạn": 4,
+        "Phản ánh": 303,
     }
 
 
