@@ -86,19 +86,42 @@ def _column_keys() -> dict[str, str]:
 
 def village_in_text(text: object, names: Sequence[str]) -> str | None:
     """The roster village a free-text location names ('Đường liên thôn, Thôn Trung Hòa, xã …'), or None if none or ambiguous."""
-    hay = f" {_name_words(text)} "
-    hits: dict[str, int] = {}
-    for name in names:
-        full = _name_words(name)
-        bare = re.sub(r"^(thôn|xóm|tổ dân phố|tổ) ", "", full)
-        for probe in {full, bare} - {""}:
-            if not probe.isdigit() and f" {probe} " in hay:
-                hits[name] = max(hits.get(name, 0), len(probe))
-    if not hits:
-        return None
-    best = max(hits.values())
-    winners = [n for n, length in hits.items() if length == best]
-    return winners[0] if len(winners) == 1 else None
+    return village_index(tuple(names)).find(text)
+
+
+@lru_cache(maxsize=4)
+def village_index(names: tuple[str, ...]) -> VillageIndex:
+    """One index per roster: a province's 1.500 names are not re-worded for each of its 18.000 reports."""
+    return VillageIndex(names)
+
+
+class VillageIndex:
+    """Each village's name as words, with and without 'Thôn'/'Xóm'/'Tổ', looked up by the runs of words of a text."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self.by_words: dict[str, list[str]] = {}
+        for name in names:
+            full = _name_words(name)
+            bare = re.sub(r"^(thôn|xóm|tổ dân phố|tổ) ", "", full)
+            for probe in {full, bare} - {""}:
+                if not probe.isdigit():  # "Thôn 3" is not found by a bare "3" in an address
+                    self.by_words.setdefault(probe, []).append(name)
+        self.longest = max((len(p.split()) for p in self.by_words), default=0)
+
+    def find(self, text: object) -> str | None:
+        """The one village named by the longest run of the text's words, or None if none or two tie."""
+        words = _name_words(text).split()
+        hits: dict[str, int] = {}
+        for start in range(len(words)):
+            for end in range(start + 1, min(start + self.longest, len(words)) + 1):
+                probe = " ".join(words[start:end])
+                for name in self.by_words.get(probe, ()):
+                    hits[name] = max(hits.get(name, 0), len(probe))
+        if not hits:
+            return None
+        best = max(hits.values())
+        winners = [n for n, length in hits.items() if length == best]
+        return winners[0] if len(winners) == 1 else None
 
 
 def _name_words(value: object) -> str:

@@ -59,6 +59,18 @@ def codes(ds: Dataset) -> list[tuple[str, str, str]]:
 
 
 @pytest.fixture
+def fresh_caches():
+    """Streamlit's caches emptied before and after a test: they outlive an AppTest and would leak between tests."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
 def sample_path():
     from lib.config import SAMPLE_PATH
 

@@ -20,13 +20,7 @@ TIMEOUT = 60  # AppTest's default of 3 s is tight on 2 cores
 PAGES = [s.script.removeprefix("views/").removesuffix(".py") for s in SCREENS]
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("fresh_caches")  # conftest: Streamlit's caches emptied around each test
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """AppTest: the overview's data-health line, the `?loc=` list on Chất lượng dữ liệu, and forgiving `?thon=` links."""
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from conftest import TODAY
@@ -15,15 +14,10 @@ TIMEOUT = 60
 
 
 @pytest.fixture(autouse=True)
-def sample(monkeypatch):
+def sample(monkeypatch, fresh_caches):
     """The bundled sample (24 villages, a few planted mistakes), read as of TODAY; caches cleared around each test."""
     monkeypatch.delenv("SONGIANG_SOURCE", raising=False)
     monkeypatch.setenv("SONGIANG_TODAY", TODAY.isoformat())
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 @pytest.fixture

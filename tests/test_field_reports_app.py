@@ -1,7 +1,6 @@
 """The `Phản ánh` screen, the overview's card and the units screen's column, run as Streamlit runs them (AppTest)."""
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from conftest import TODAY, save_workbook
@@ -15,13 +14,7 @@ from lib.sample import SampleSpec, build, write_xlsx
 TIMEOUT = 60
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("fresh_caches")  # conftest: Streamlit's caches emptied around each test
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import re
 
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from conftest import TODAY, save_workbook
@@ -23,12 +22,7 @@ from lib.validation.run import validate
 TIMEOUT = 60
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("fresh_caches")  # conftest: Streamlit's caches emptied around each test
 
 
 @pytest.fixture

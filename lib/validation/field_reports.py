@@ -20,7 +20,7 @@ import pandas as pd
 from lib import schema
 from lib.config import Campaign
 from lib.field_report_rows import FRAME_COLUMNS, clipped, read_reports
-from lib.field_reports import header_map, personal_columns, village_in_text, week_ending
+from lib.field_reports import header_map, personal_columns, village_index, week_ending
 from lib.normalize import clean_text, column_letter, header_key, parse_date
 from lib.validation.cells import HEADER_SCAN_ROWS, find_tab
 from lib.validation.model import ISSUE_COLUMNS, Issue
@@ -152,7 +152,7 @@ def _match_villages(
     if "village" not in letters:
         return
     roster = Roster(villages)
-    names = [str(row.values["name"]) for row in roster.by_key.values() if not row.rejected]
+    index = village_index(tuple(str(row.values["name"]) for row in roster.by_key.values() if not row.rejected))
     seen: dict[str, tuple[str | None, str | None]] = {}  # typed -> (roster name, approximate: as typed)
     for record in records:
         typed = clean_text(record.get("village"))
@@ -164,7 +164,7 @@ def _match_villages(
             if found is not None and not found.rejected:
                 seen[typed] = (str(found.values["name"]), typed if approximate else None)
             else:
-                seen[typed] = (village_in_text(typed, names), None)
+                seen[typed] = (index.find(typed), None)
         name, approximately = seen[typed]
         record["village"] = name
         number = int(record["row"])  # type: ignore[call-overload]
