@@ -13,12 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 import pandas as pd
 
 from lib.field_reports import FIELD_REPORTS, Status, classify_status, parse_rating
 from lib.fmt import fmt_date
-from lib.normalize import clean_text, parse_date
+from lib.normalize import Parsed, clean_text, parse_date
 from lib.validation.messages import MESSAGES, code_of, phrase, place
 from lib.validation.model import ISSUE_COLUMNS
 
@@ -72,13 +73,30 @@ def read_reports(
     return frame, issues.items
 
 
+# An export repeats its fields, units, statuses, ratings and days thousands of times: each distinct cell is read once
+# (typed=True: the cell 1 and the cell 1.0 are read apart). Cells are str, numbers, dates or None, all hashable.
+@lru_cache(maxsize=65_536, typed=True)
+def _text(value: object) -> str | None:
+    return clean_text(value) or None
+
+
+@lru_cache(maxsize=65_536, typed=True)
+def _date(value: object, today: dt.date) -> Parsed:
+    return parse_date(value, today)
+
+
+@lru_cache(maxsize=4_096, typed=True)
+def _rating(value: object) -> Parsed:
+    return parse_rating(value)
+
+
 def _read_row(record: Mapping[str, object], row: int, today: dt.date, issues: _Issues) -> dict[str, object]:
-    values: dict[str, object] = {f: clean_text(record.get(f)) or None for f in ("id", "field", "village", "unit", "status")}
+    values: dict[str, object] = {f: _text(record.get(f)) for f in ("id", "field", "village", "unit", "status")}
     if values["id"] is None:
         issues.add("missing_value:report_id", row=row, field="id", value=None)
     for f in ("sent", "due", "completed"):
         typed = record.get(f)
-        parsed = parse_date(typed, today)
+        parsed = _date(typed, today)
         day = values[f] = parsed.value if isinstance(parsed.value, dt.date) else None
         if parsed.blank and f == "sent":
             issues.add("missing_value:sent", row=row, field=f, value=typed)
@@ -98,7 +116,7 @@ def _read_row(record: Mapping[str, object], row: int, today: dt.date, issues: _I
         issues.add("unknown_status", row=row, field="status", value=values["status"], status=values["status"])
     if status is Status.RESOLVED and completed is None and "completed" in issues.headers:
         issues.add("missing_completion_date", row=row, field="completed", value=None, status=values["status"])
-    rating = parse_rating(record.get("rating"))
+    rating = _rating(record.get("rating"))
     if rating.code:
         issues.add("bad_rating", row=row, field="rating", value=record.get("rating"), reason=rating.reason)
     values["sent"] = _sent_at(record.get("sent"), sent)
