@@ -78,6 +78,8 @@ if len(overdue):
     st.dataframe(
         inert(overdue.assign(deadline=[fmt_date(d) for d in overdue["deadline"]])),
         hide_index=True,
+        # On a phone the first columns are what shows: how late, and whose, before the rest.
+        column_order=("id", "days_overdue", "unit", "field", "village", "deadline"),
         column_config={
             "id": st.column_config.TextColumn("Mã", pinned=True),
             "field": st.column_config.TextColumn("Lĩnh vực"),
