@@ -109,7 +109,9 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("source", metavar="SOURCE", help="đường dẫn tới tệp .xlsx, hoặc đường dẫn Google Sheet")
     check.add_argument("--json", action="store_true", help="in một đối tượng JSON (hợp đồng cho máy đọc) thay vì tóm tắt")
     check.add_argument(
-        "--today", type=_iso_date("--today"), help="ngày hôm nay (YYYY-MM-DD) để kiểm tra ngày tương lai; mặc định: hôm nay ở Hà Tĩnh"
+        "--today",
+        type=_iso_date("--today"),
+        help="ngày hôm nay (YYYY-MM-DD): ngày sau đó là ngày tương lai, phản ánh quá hạn tính đến ngày này; mặc định: hôm nay ở Hà Tĩnh",
     )
     _credentials_option(check)
     _store_option(check, STORE_DEFAULT)
