@@ -10,12 +10,14 @@ what they get back.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, NamedTuple
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lib import charts, history, metrics, report, tables
+from lib import charts, data_health, history, metrics, report, tables
+from lib import field_report_figures as field_figures
 from lib.dashboard import Dashboard
 
 _BY_VERSION = {Dashboard: lambda board: board.version}
@@ -113,3 +115,49 @@ def default_remarks(board: Dashboard, week: dt.date) -> str:
 def weekly_report(board: Dashboard, week: dt.date, remarks: str) -> report.WeeklyReport:
     """The report of one week with these remarks."""
     return report.build(board, week, remarks=remarks)
+
+
+@_per_load(4)
+def health(board: Dashboard) -> list[data_health.HealthItem]:
+    """What is off in the figures, for the overview's data-health line (a pass over every village's weeks)."""
+    return data_health.health(board)
+
+
+@_per_load(16)
+def health_item(board: Dashboard, code: str) -> data_health.HealthItem | None:
+    """One kind of trouble with the villages or rows behind it (`?loc=` on *Chất lượng dữ liệu*); None for an unknown code."""
+    return data_health.item(board, code)
+
+
+@_per_load(4)
+def field_report_summary(board: Dashboard) -> dict[str, Any] | None:
+    """The field reports' contract figures as of the load's day; None without a `Phản ánh` tab."""
+    return field_figures.summary(board.ds)
+
+
+@_per_load(4)
+def field_report_units(board: Dashboard) -> pd.DataFrame:
+    """Each unit's handling of field reports (the units screen's column)."""
+    return field_figures.units(board.ds)
+
+
+class FieldReportView(NamedTuple):
+    """What the *Phản ánh* screen shows for one choice of units, fields and villages."""
+
+    found: dict[str, Any]
+    overdue: pd.DataFrame
+    weeks: pd.DataFrame
+    by_field: pd.DataFrame
+
+
+@_per_load(32)
+def field_report_view(board: Dashboard, units: tuple[str, ...], fields: tuple[str, ...], villages: tuple[str, ...]) -> FieldReportView:
+    """The figures, overdue list, weekly and per-field tables of the reports chosen by the screen's filters."""
+    ds = board.ds
+    frame = field_figures.chosen(ds, units, fields, villages)
+    return FieldReportView(
+        field_figures.figures_of(frame, ds),
+        field_figures.overdue_table(frame, ds),
+        field_figures.weekly_table(frame, ds),
+        field_figures.field_table(frame, ds),
+    )

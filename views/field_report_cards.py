@@ -10,12 +10,13 @@ from lib import metrics
 from lib.dashboard import Dashboard
 from lib.fmt import fmt_int, fmt_pct
 from lib.normalize import name_key
+from views import cached
 from views.common import inert
 
 
 def overview_cards(board: Dashboard, row) -> None:
     """'Xử lý đúng hạn' and 'Phản ánh quá hạn' in the overview's row of cards, only when the workbook has a `Phản ánh` tab."""
-    found = figures.summary(board.ds)
+    found = cached.field_report_summary(board)
     if found is None:
         return
     target = board.ds.campaign.on_time_target
@@ -40,7 +41,7 @@ def unit_handling(board: Dashboard) -> pd.DataFrame | None:
     """Each unit's on-time handling of field reports, to show beside its install rate; None without the tab."""
     if not figures.has_tab(board.ds):
         return None
-    table = figures.units(board.ds)
+    table = cached.field_report_units(board)
     return table.assign(on_time=[None if r is None or r != r else int(r * 100) for r in table["on_time_rate"]])
 
 

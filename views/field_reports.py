@@ -5,6 +5,7 @@ import streamlit as st
 from lib import field_report_charts as charts
 from lib import field_report_figures as figures
 from lib.fmt import fmt_date, fmt_int, fmt_pct
+from views import cached
 from views.common import board_or_stop, inert, percent_column, require_admission
 
 require_admission()
@@ -29,8 +30,8 @@ picks = st.container(horizontal=True, gap="small")
 units = picks.multiselect("Đơn vị xử lý", options["unit"], key="fr_units", placeholder="Tất cả đơn vị", width=260)
 fields = picks.multiselect("Lĩnh vực", options["field"], key="fr_fields", placeholder="Tất cả lĩnh vực", width=260)
 villages = picks.multiselect("Thôn", options["village"], key="fr_villages", placeholder="Tất cả thôn", width=260)
-frame = figures.chosen(ds, tuple(units), tuple(fields), tuple(villages))
-found = figures.figures_of(frame, ds)
+view = cached.field_report_view(board, tuple(units), tuple(fields), tuple(villages))
+found = view.found
 target = campaign.on_time_target
 
 kpis = st.container(horizontal=True, gap="small", key="fr_kpis")
@@ -72,7 +73,7 @@ if len(unit_table):
     )
     st.caption("Đơn vị có nhiều phản ánh quá hạn nhất ở trên; tỷ lệ đúng hạn tính trên phản ánh đã xử lý xong.")
 
-overdue = figures.overdue_table(frame, ds)
+overdue = view.overdue
 st.subheader(f"Đang quá hạn: {len(overdue)} phản ánh")
 if len(overdue):
     st.dataframe(
@@ -94,7 +95,7 @@ else:
     st.success("Không có phản ánh nào quá hạn.")
 
 st.subheader("Theo tuần")
-weeks = figures.weekly_table(frame, ds)
+weeks = view.weeks
 if len(weeks):
     st.plotly_chart(charts.weekly(weeks), config={"displayModeBar": False}, key="fr_weekly")
     st.caption(
@@ -104,7 +105,7 @@ else:
     st.write("Chưa có phản ánh nào.")
 
 st.subheader("Theo lĩnh vực")
-by_field = figures.field_table(frame, ds)
+by_field = view.by_field
 st.dataframe(
     inert(figures.field_rows(by_field)),
     hide_index=True,

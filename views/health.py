@@ -7,6 +7,7 @@ import streamlit as st
 from lib import data_health
 from lib.dashboard import Dashboard
 from lib.fmt import md_escape, shorten
+from views import cached
 from views.common import inert
 
 QUALITY = "views/quality.py"
@@ -15,7 +16,7 @@ PARAM = "loc"
 
 def health_line(board: Dashboard) -> None:
     """One line of what is off in the figures, each a link to the quality screen filtered to it; nothing when all is well."""
-    found = data_health.health(board)
+    found = cached.health(board)
     if not found:
         return
     line = st.container(horizontal=True, gap="small", key="health", vertical_alignment="center")
@@ -33,7 +34,7 @@ def health_list(board: Dashboard) -> None:
     code = st.query_params.get(PARAM)
     if code is None:
         return
-    item = data_health.item(board, code)
+    item = cached.health_item(board, code)
     if item is None:
         names = ", ".join(data_health.CODES)
         st.warning(f"Không có bộ lọc “{md_escape(shorten(code))}”. Các bộ lọc có: {names}.", icon=":material/filter_alt_off:")
