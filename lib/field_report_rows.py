@@ -18,7 +18,7 @@ from functools import lru_cache
 import pandas as pd
 
 from lib.field_reports import FIELD_REPORTS, Status, classify_status, parse_rating
-from lib.fmt import fmt_date
+from lib.fmt import fmt_date, shorten
 from lib.normalize import Parsed, clean_text, parse_date
 from lib.validation.messages import MESSAGES, code_of, phrase, place
 from lib.validation.model import ISSUE_COLUMNS
@@ -52,7 +52,7 @@ class _Issues:
 
 def clipped(value: object, limit: int = 80) -> object:
     """Text quoted in a message, cut to `limit` characters with '…' (the cell itself says the rest)."""
-    return value[: limit - 1] + "…" if isinstance(value, str) and len(value) > limit else value
+    return shorten(value, limit) if isinstance(value, str) else value
 
 
 def read_reports(
