@@ -91,6 +91,9 @@ def test_the_overview_and_the_units_screen_show_on_time_handling(board):
     units = frame_with(open_page("units"), "on_time")
     assert set(units["name"]) == {u["name"] for u in found["units"]}
     assert {"install", "on_time", "overdue_open"} <= set(units.columns)
+    # Written as every other rate ("85,0 %", rounded down), not a whole-percent bar beside "85,0 %" elsewhere.
+    by_name = {u["name"]: u for u in found["units"]}
+    assert [fmt_pct(by_name[n]["on_time_rate"]) for n in units["name"]] == list(units["on_time"])
 
 
 HAND_MADE = [

@@ -10,8 +10,9 @@ from lib import metrics
 from lib.dashboard import Dashboard
 from lib.fmt import fmt_int, fmt_pct
 from lib.normalize import name_key
+from lib.tables import percent_text
 from views import cached
-from views.common import inert
+from views.common import inert, percent_column
 
 
 def overview_cards(board: Dashboard, row) -> None:
@@ -42,7 +43,7 @@ def unit_handling(board: Dashboard) -> pd.DataFrame | None:
     if not figures.has_tab(board.ds):
         return None
     table = cached.field_report_units(board)
-    return table.assign(on_time=[None if r is None or r != r else int(r * 100) for r in table["on_time_rate"]])
+    return table.assign(on_time=percent_text(table["on_time_rate"]))
 
 
 def show_unit_handling(board: Dashboard) -> None:
@@ -54,7 +55,7 @@ def show_unit_handling(board: Dashboard) -> None:
     rate_of = {name_key(n): r for n, r in zip(latest["name"], latest["rate"], strict=True)} if len(latest) else {}
     installs = [rate_of.get(name_key(n)) for n in handling["name"]]
     view = handling.assign(
-        install=[None if r is None or r != r else int(r * 100) for r in installs],
+        install=percent_text(pd.Series(installs, dtype="float64")),
         count=[f"{fmt_int(t)}/{fmt_int(r)}" for t, r in zip(handling["resolved_on_time"], handling["resolved"], strict=True)],
     )
     target = board.ds.campaign.on_time_target
@@ -65,8 +66,8 @@ def show_unit_handling(board: Dashboard) -> None:
         hide_index=True,
         column_config={
             "name": st.column_config.TextColumn("Đơn vị", pinned=True),
-            "install": st.column_config.ProgressColumn("Cán bộ đã cài", format="%d %%", min_value=0, max_value=100),
-            "on_time": st.column_config.ProgressColumn("Xử lý đúng hạn", format="%d %%", min_value=0, max_value=100),
+            "install": percent_column("Cán bộ đã cài"),
+            "on_time": percent_column("Xử lý đúng hạn"),
             "count": st.column_config.TextColumn("Đúng hạn / đã xử lý"),
             "overdue_open": st.column_config.NumberColumn("Đang quá hạn", format="%d"),
         },
