@@ -62,8 +62,10 @@ def show_unit_handling(board: Dashboard) -> None:
     st.subheader("Xử lý phản ánh đúng hạn")
     st.caption(f"Chỉ tiêu xử lý đúng hạn {fmt_pct(target, 0)} · tính đến {board.ds.today:%d/%m/%Y} · chi tiết ở trang Phản ánh")
     st.dataframe(
-        inert(view[["name", "install", "on_time", "count", "overdue_open"]]),
+        # What this section is about first: on a phone the columns after the second are off-screen.
+        inert(view[["name", "on_time", "overdue_open", "install", "count"]]),
         hide_index=True,
+        placeholder="–",  # a unit with nothing resolved yet has no on-time rate
         column_config={
             "name": st.column_config.TextColumn("Đơn vị", pinned=True),
             "install": percent_column("Cán bộ đã cài"),
